@@ -1,0 +1,1 @@
+"""便民 Bianmin — integrated grassroots public-service platform."""

@@ -1,0 +1,1 @@
+"""Every write to the registry goes through these functions (views, API, CLI, imports)."""

@@ -1,0 +1,177 @@
+"""Settings, all from environment variables.
+
+Defaults are safe for production (DEBUG off, secrets required); `BIANMIN_ENV=dev` (set by
+`make demo`) and the test suite opt into convenient local values.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent.parent
+ENV = os.environ.get("BIANMIN_ENV", "production")
+IS_LOCAL = ENV in {"dev", "test"}
+
+
+def _env(name: str, dev_default: str | None = None) -> str:
+    value = os.environ.get(name)
+    if value:
+        return value
+    if IS_LOCAL and dev_default is not None:
+        return dev_default
+    raise ImproperlyConfigured(f"Environment variable {name} is required when BIANMIN_ENV={ENV}")
+
+
+DEBUG = os.environ.get("BIANMIN_DEBUG", "1" if ENV == "dev" else "0") == "1"
+SECRET_KEY = _env("BIANMIN_SECRET_KEY", "dev-only-secret-key-not-for-production-use-0123456789")
+# 32 random bytes, urlsafe base64. Encrypts ID numbers at rest and keys their look-up hash.
+FIELD_ENCRYPTION_KEY = _env("BIANMIN_FIELD_KEY", "ZGV2LW9ubHktZmllbGQta2V5LW5vdC1mb3ItcHJvZCE=")
+ALLOWED_HOSTS = os.environ.get(
+    "BIANMIN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if IS_LOCAL else ""
+).split(",")
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("BIANMIN_CSRF_ORIGINS", "").split(",") if o]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "django_filters",
+    "django_htmx",
+    "bianmin.core",
+    "bianmin.registry",
+    "bianmin.workbench",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "bianmin.registry.middleware.StaffScopeMiddleware",
+]
+
+ROOT_URLCONF = "bianmin.urls"
+WSGI_APPLICATION = "bianmin.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "bianmin.core.context.staff_context",
+            ]
+        },
+    }
+]
+
+VAR_DIR = Path(os.environ.get("BIANMIN_VAR_DIR", PROJECT_DIR / "var"))
+_default_db = f"sqlite:///{VAR_DIR / 'bianmin.sqlite3'}"
+if "DATABASE_URL" not in os.environ:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_db))}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue on the busy
+    # timeout instead of failing with "database is locked" half-way through a transaction.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+else:
+    DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
+    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "workbench:home"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_ROOT = Path(os.environ.get("BIANMIN_MEDIA_ROOT", VAR_DIR / "media"))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = not IS_LOCAL
+CSRF_COOKIE_SECURE = not IS_LOCAL
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["bianmin.core.permissions.IsStaffMember"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "bianmin.core.api.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "便民 Bianmin API",
+    "DESCRIPTION": (
+        "便民服务平台 一号一窗一网 API. Authenticate with `Authorization: Token <key>` "
+        "obtained from POST /api/v1/auth/token/. Errors answer with `detail` (zh-Hans by "
+        "default, English with `Accept-Language: en`) and a stable `code`."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# Never write an ID number or a phone number in clear to a log: the filter masks them.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"mask_pii": {"()": "bianmin.core.masking.PiiLogFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_pii"]},
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("BIANMIN_LOG_LEVEL", "INFO")},
+}
+
+BIANMIN = {
+    # The demo/home city: Wuhan (GB/T 2260 420100), the city of seed 000.
+    "HOME_CITY_CODE": os.environ.get("BIANMIN_CITY", "420100"),
+    "IMPORT_BATCH_SIZE": 2000,
+}
+
+if ENV == "test":
+    # Hashing passwords properly costs ~100 ms each; the suite creates hundreds of users.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,53 @@
+"""Shared fixtures: a test database with the real division tree of Wuhan, and staff at
+several levels built by the same services the application uses."""
+
+from __future__ import annotations
+
+import pytest
+
+from bianmin.core.audit import Actor
+from bianmin.core.scope import acting_in
+from tests import factories
+
+# Real codes (国家统计局 2023): 江岸区 / 大智街道 / 保成社区, 泰宁社区; 江汉区 / 民族街街道 / 万年社区.
+JIANGAN = "420102"
+DAZHI_STREET = "420102002000"
+BAOCHENG = "420102002003"
+TAINING = "420102002004"
+JIANGHAN = "420103"
+WANNIAN = "420103001002"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from bianmin.registry.services.divisions import load_divisions
+
+    with django_db_blocker.unblock():
+        load_divisions(city_prefix="4201")
+
+
+@pytest.fixture(autouse=True)
+def _no_scope():
+    """Tests start as the system (no web request); scoped tests enter a scope explicitly."""
+    with acting_in(None):
+        yield
+
+
+@pytest.fixture
+def system_actor() -> Actor:
+    return Actor(name="pytest")
+
+
+@pytest.fixture
+def baocheng_worker(db):
+    return factories.staff("baocheng_worker", role="grid", division=BAOCHENG)
+
+
+@pytest.fixture
+def wannian_worker(db):
+    return factories.staff("wannian_worker", role="grid", division=WANNIAN)
+
+
+@pytest.fixture
+def city_admin(db):
+    return factories.staff("city_admin", role="admin", division="420100")
