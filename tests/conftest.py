@@ -9,7 +9,8 @@ from bianmin.core.audit import Actor
 from bianmin.core.scope import acting_in
 from tests import factories
 
-# Real codes (国家统计局 2023): 江岸区 / 大智街道 / 保成社区, 泰宁社区; 江汉区 / 民族街街道 / 万年社区.
+# Real codes (国家统计局 2023):
+# 江岸区 / 大智街道 / 保成社区, 泰宁社区; 江汉区 / 民族街街道 / 万年社区.
 JIANGAN = "420102"
 DAZHI_STREET = "420102002000"
 BAOCHENG = "420102002003"

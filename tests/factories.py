@@ -21,8 +21,12 @@ def org_unit(division: str, *, kind: str = "centre", department: str | None = No
     code = f"T{division}{department or ''}{kind}"
     unit, _ = OrgUnit.objects.get_or_create(
         code=code,
-        defaults={"name": f"{div.name}便民服务中心", "kind": kind, "division": div,
-                  "department_id": department},
+        defaults={
+            "name": f"{div.name}便民服务中心",
+            "kind": kind,
+            "division": div,
+            "department_id": department,
+        },
     )
     return unit
 
@@ -30,8 +34,10 @@ def org_unit(division: str, *, kind: str = "centre", department: str | None = No
 def staff(username: str, *, role: str, division: str, department: str | None = None):
     user = get_user_model().objects.create_user(username=username, password=PASSWORD)
     Staff.objects.create(
-        user=user, org_unit=org_unit(division, department=department),
-        department=Department.objects.filter(code=department).first(), role=role,
+        user=user,
+        org_unit=org_unit(division, department=department),
+        department=Department.objects.filter(code=department).first(),
+        role=role,
         display_name=username,
     )
     return get_user_model().objects.select_related("staff__org_unit__division").get(pk=user.pk)
@@ -50,8 +56,15 @@ def id_number(region: str = "420102", birth: dt.date = dt.date(1985, 6, 15), mal
     return make_citizen_id(region, birth, n * 2 + (1 if male else 0))
 
 
-def person(*, community: str, name: str = "张伟", birth: dt.date = dt.date(1985, 6, 15),
-           male: bool = True, actor: Actor | None = None, **extra):
+def person(
+    *,
+    community: str,
+    name: str = "张伟",
+    birth: dt.date = dt.date(1985, 6, 15),
+    male: bool = True,
+    actor: Actor | None = None,
+    **extra,
+):
     return create_person(
         actor=actor or Actor(name="factory"),
         id_number=extra.pop("id_number", None) or id_number(birth=birth, male=male),

@@ -82,7 +82,9 @@ class TestCreditCode:
     def test_letter_first_codes(self):
         code = make_credit_code("N2", "420102", "MA4K12345")
         assert parse_credit_code(code).registrar == "农业"
-        assert parse_credit_code(make_credit_code("Y1", "420102", "MA4K1234X")).org_category == "其他"
+        assert (
+            parse_credit_code(make_credit_code("Y1", "420102", "MA4K1234X")).org_category == "其他"
+        )
 
     def test_wrong_check_character(self):
         with pytest.raises(ValidationError) as e:

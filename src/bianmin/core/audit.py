@@ -84,7 +84,9 @@ def record(
             object_id=str(object_id),
             object_label=mask_text(object_label)[:200],
             purpose=mask_text(actor.purpose)[:200],
-            changes=json.loads(mask_text(json.dumps(changes or {}, ensure_ascii=False, default=str))),
+            changes=json.loads(
+                mask_text(json.dumps(changes or {}, ensure_ascii=False, default=str))
+            ),
             ip=actor.ip,
             prev_hash=head.last_hash,
         )

@@ -50,8 +50,11 @@ class AuditEntry(models.Model):
         ordering = ["-id"]
         indexes = [models.Index(fields=["object_type", "object_id", "-id"])]
 
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.actor_name} {self.action} {self.object_type}:{self.object_id}"
+
     def save(self, *args, **kwargs):
-        if self.pk is not None:
+        if not self._state.adding:
             raise RuntimeError("audit entries are append-only")
         super().save(*args, **kwargs)
 
@@ -60,10 +63,13 @@ class AuditEntry(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """Single row holding the newest hash; locking it serialises appends so the chain never forks."""
+    """The one row holding the newest hash. Appenders lock it, so the chain never forks."""
 
     last_id = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
 
     class Meta:
         verbose_name = _("审计链头")
+
+    def __str__(self) -> str:
+        return f"{self.last_id}:{self.last_hash[:12]}"

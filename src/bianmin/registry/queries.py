@@ -48,8 +48,10 @@ def tag_filter(tag: Tag) -> Q:
 def derived_tags_for(person: Person, tags: list[Tag]) -> list[Tag]:
     age = person.age
     return [
-        t for t in tags
-        if t.derived and (t.min_age is None or age >= t.min_age)
+        t
+        for t in tags
+        if t.derived
+        and (t.min_age is None or age >= t.min_age)
         and (t.max_age is None or age < t.max_age)
     ]
 

@@ -1,5 +1,7 @@
 from bianmin.registry.models.divisions import Division, DivisionLevel, Grid
+from bianmin.registry.models.imports import ImportJob, ImportStatus
 from bianmin.registry.models.org import Department, OrgUnit, OrgUnitKind, Role, Staff
+from bianmin.registry.models.organisations import Organisation
 from bianmin.registry.models.people import (
     Household,
     LifeStatus,
@@ -10,8 +12,6 @@ from bianmin.registry.models.people import (
     Sex,
     Tag,
 )
-from bianmin.registry.models.organisations import Organisation
-from bianmin.registry.models.imports import ImportJob, ImportStatus
 
 __all__ = [
     "Department",

@@ -90,7 +90,9 @@ class Staff(models.Model):
     """A staff account's place in the organisation; it decides the user's data scope."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("账号"), on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("账号"),
+        on_delete=models.CASCADE,
         related_name="staff",
     )
     org_unit = models.ForeignKey(

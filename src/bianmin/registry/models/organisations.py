@@ -23,18 +23,28 @@ class Organisation(models.Model):
     registrar = models.CharField(_("登记管理部门"), max_length=30)
     org_category = models.CharField(_("机构类别"), max_length=30, db_index=True)
     legal_rep = models.ForeignKey(
-        Person, verbose_name=_("法定代表人（负责人）"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="represented_organisations",
+        Person,
+        verbose_name=_("法定代表人（负责人）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="represented_organisations",
     )
     division = models.ForeignKey(
-        Division, verbose_name=_("住所所在区划"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="organisations",
+        Division,
+        verbose_name=_("住所所在区划"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organisations",
     )
     address = models.CharField(_("住所"), max_length=200, blank=True)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     established = models.DateField(_("成立日期"), null=True, blank=True)
     status = models.CharField(
-        _("登记状态"), max_length=10, choices=OrganisationStatus.choices,
+        _("登记状态"),
+        max_length=10,
+        choices=OrganisationStatus.choices,
         default=OrganisationStatus.ACTIVE,
     )
     area_code = models.CharField(_("管辖区划"), max_length=14, db_index=True)

@@ -56,11 +56,17 @@ class Household(models.Model):
         _("户别"), max_length=12, choices=HouseholdType.choices, default=HouseholdType.FAMILY
     )
     division = models.ForeignKey(
-        Division, verbose_name=_("户籍地（村、社区）"), on_delete=models.PROTECT,
+        Division,
+        verbose_name=_("户籍地（村、社区）"),
+        on_delete=models.PROTECT,
         related_name="households",
     )
     grid = models.ForeignKey(
-        Grid, verbose_name=_("所属网格"), null=True, blank=True, on_delete=models.PROTECT,
+        Grid,
+        verbose_name=_("所属网格"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="households",
     )
     address = models.CharField(_("住址"), max_length=200, blank=True)
@@ -100,28 +106,46 @@ class Person(models.Model):
     ethnicity = models.CharField(_("民族"), max_length=20, blank=True)
     phone = models.CharField(_("手机号码"), max_length=11, blank=True)
     household = models.ForeignKey(
-        Household, verbose_name=_("所在户"), null=True, blank=True, on_delete=models.SET_NULL,
+        Household,
+        verbose_name=_("所在户"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="members",
     )
     relationship = models.CharField(
         _("与户主关系"), max_length=2, choices=Relationship.choices, blank=True
     )
     registered_division = models.ForeignKey(
-        Division, verbose_name=_("户籍地"), null=True, blank=True, on_delete=models.PROTECT,
+        Division,
+        verbose_name=_("户籍地"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="registered_people",
     )
     registered_address = models.CharField(_("户籍地址"), max_length=200, blank=True)
     residence_division = models.ForeignKey(
-        Division, verbose_name=_("现居住村（社区）"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="resident_people",
+        Division,
+        verbose_name=_("现居住村（社区）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="resident_people",
     )
     grid = models.ForeignKey(
-        Grid, verbose_name=_("现居住网格"), null=True, blank=True, on_delete=models.PROTECT,
+        Grid,
+        verbose_name=_("现居住网格"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="people",
     )
     residence_address = models.CharField(_("现居住地址"), max_length=200, blank=True)
     residence_type = models.CharField(
-        _("人口类型"), max_length=12, choices=ResidenceType.choices,
+        _("人口类型"),
+        max_length=12,
+        choices=ResidenceType.choices,
         default=ResidenceType.REGISTERED,
     )
     life_status = models.CharField(
@@ -132,12 +156,19 @@ class Person(models.Model):
     # Where the person is managed: grid code, else community code, else registered division.
     area_code = models.CharField(_("管辖区划"), max_length=14, db_index=True)
     tags = models.ManyToManyField(
-        "Tag", verbose_name=_("重点人群标签"), through="PersonTag", related_name="people",
+        "Tag",
+        verbose_name=_("重点人群标签"),
+        through="PersonTag",
+        related_name="people",
         blank=True,
     )
     source_import = models.ForeignKey(
-        "ImportJob", verbose_name=_("导入批次"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "ImportJob",
+        verbose_name=_("导入批次"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("建档时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -193,8 +224,12 @@ class Tag(models.Model):
     min_age = models.PositiveSmallIntegerField(_("起始年龄"), null=True, blank=True)
     max_age = models.PositiveSmallIntegerField(_("截止年龄（不含）"), null=True, blank=True)
     restricted_to = models.ForeignKey(
-        Department, verbose_name=_("仅限部门可见"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        Department,
+        verbose_name=_("仅限部门可见"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     sort = models.PositiveSmallIntegerField(_("排序"), default=100)
 
@@ -213,13 +248,17 @@ class PersonTag(models.Model):
     since = models.DateField(_("认定日期"), null=True, blank=True)
     source = models.CharField(_("认定来源"), max_length=100, blank=True)
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
 
     class Meta:
         verbose_name = _("人员标签")
         verbose_name_plural = _("人员标签")
-        constraints = [
-            models.UniqueConstraint(fields=["person", "tag"], name="uniq_person_tag")
-        ]
+        constraints = [models.UniqueConstraint(fields=["person", "tag"], name="uniq_person_tag")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}:{self.tag_id}"

@@ -18,8 +18,14 @@ from bianmin.registry.services.people import ensure_in_scope, hash_of, resolve_d
 
 
 def _duplicate() -> ValidationError:
-    return ValidationError({"credit_code": ValidationError(
-        _("该统一社会信用代码已登记在法人库中，请勿重复登记。"), code="duplicate_credit_code")})
+    return ValidationError(
+        {
+            "credit_code": ValidationError(
+                _("该统一社会信用代码已登记在法人库中，请勿重复登记。"),
+                code="duplicate_credit_code",
+            )
+        }
+    )
 
 
 @transaction.atomic
@@ -53,42 +59,70 @@ def create_organisation(
         try:
             rep = Person.unscoped.filter(id_hash=hash_of(legal_rep_id_number)).first()
             if rep is None:
-                errors["legal_rep_id_number"] = [ValidationError(
-                    _("法定代表人不在人口库中，请先登记该人员。"), code="legal_rep_unknown")]
+                errors["legal_rep_id_number"] = [
+                    ValidationError(
+                        _("法定代表人不在人口库中，请先登记该人员。"), code="legal_rep_unknown"
+                    )
+                ]
         except ValidationError as e:
             errors["legal_rep_id_number"] = e.error_list
     if errors:
         raise ValidationError(errors)
     if div is not None and div.level < DivisionLevel.COUNTY:
-        raise ValidationError({"division": ValidationError(
-            _("住所所在区划应至少到县（区）一级。"), code="division_level")})
+        raise ValidationError(
+            {
+                "division": ValidationError(
+                    _("住所所在区划应至少到县（区）一级。"), code="division_level"
+                )
+            }
+        )
     area = div.prefix if div is not None else parsed.region_code.rstrip("0")
     ensure_in_scope(area)
     if Organisation.unscoped.filter(credit_code=parsed.code).exists():
         raise _duplicate()
     org = Organisation(
-        credit_code=parsed.code, name=name, registrar=parsed.registrar,
-        org_category=parsed.org_category, division=div, address=address, phone=phone,
-        legal_rep=rep, established=established, area_code=area,
+        credit_code=parsed.code,
+        name=name,
+        registrar=parsed.registrar,
+        org_category=parsed.org_category,
+        division=div,
+        address=address,
+        phone=phone,
+        legal_rep=rep,
+        established=established,
+        area_code=area,
     )
     try:
         with transaction.atomic():
             org.save(force_insert=True)
     except IntegrityError:
         raise _duplicate() from None
-    audit.record(actor, AuditAction.CREATE, object_type="organisation", object_id=org.pk,
-                 object_label=f"{org.name} {org.credit_code}",
-                 changes={"name": name, "category": parsed.org_category})
+    audit.record(
+        actor,
+        AuditAction.CREATE,
+        object_type="organisation",
+        object_id=org.pk,
+        object_label=f"{org.name} {org.credit_code}",
+        changes={"name": name, "category": parsed.org_category},
+    )
     return org
 
 
 def access_organisation(*, actor: Actor, organisation_id: int) -> Organisation:
-    org = Organisation.objects.select_related("division", "legal_rep").filter(
-        pk=organisation_id).first()
+    org = (
+        Organisation.objects.select_related("division", "legal_rep")
+        .filter(pk=organisation_id)
+        .first()
+    )
     if org is None:
         if Organisation.unscoped.filter(pk=organisation_id).exists():
             raise OutOfScope()
         raise Organisation.DoesNotExist
-    audit.record(actor, AuditAction.READ, object_type="organisation", object_id=org.pk,
-                 object_label=f"{org.name} {org.credit_code}")
+    audit.record(
+        actor,
+        AuditAction.READ,
+        object_type="organisation",
+        object_id=org.pk,
+        object_label=f"{org.name} {org.credit_code}",
+    )
     return org

@@ -74,10 +74,13 @@ def resolve_division(code: str | None, *, field: str = "division") -> Division |
     division = Division.objects.filter(code=official).first() if official else None
     if division is None:
         raise ValidationError(
-            {field: ValidationError(
-                _("行政区划代码“%(code)s”不存在。"), code="unknown_division",
-                params={"code": code},
-            )}
+            {
+                field: ValidationError(
+                    _("行政区划代码“%(code)s”不存在。"),
+                    code="unknown_division",
+                    params={"code": code},
+                )
+            }
         )
     return division
 
@@ -88,8 +91,11 @@ def resolve_grid(code: str | None) -> Grid | None:
     grid = Grid.unscoped.select_related("community").filter(code=code).first()
     if grid is None:
         raise ValidationError(
-            {"grid": ValidationError(_("网格编码“%(code)s”不存在。"), code="unknown_grid",
-                                     params={"code": code})}
+            {
+                "grid": ValidationError(
+                    _("网格编码“%(code)s”不存在。"), code="unknown_grid", params={"code": code}
+                )
+            }
         )
     return grid
 
@@ -115,9 +121,11 @@ def ensure_in_scope(area_code: str) -> None:
 
 def _duplicate_id_error() -> ValidationError:
     return ValidationError(
-        {"id_number": ValidationError(
-            _("该身份证号码已登记在人口库中，请勿重复登记。"), code="duplicate_id_number"
-        )}
+        {
+            "id_number": ValidationError(
+                _("该身份证号码已登记在人口库中，请勿重复登记。"), code="duplicate_id_number"
+            )
+        }
     )
 
 
@@ -181,8 +189,11 @@ def create_person(
         registered = household.division
     if residence is not None and residence.level != DivisionLevel.VILLAGE:
         raise ValidationError(
-            {"residence_division": ValidationError(
-                _("现居住地应选择到村（社区）一级。"), code="division_level")}
+            {
+                "residence_division": ValidationError(
+                    _("现居住地应选择到村（社区）一级。"), code="division_level"
+                )
+            }
         )
     if g is not None and residence is not None and g.community_id != residence.code:
         raise ValidationError(
@@ -221,7 +232,10 @@ def create_person(
     except IntegrityError:  # lost a race with a concurrent registration of the same number
         raise _duplicate_id_error() from None
     audit.record(
-        actor, AuditAction.CREATE, object_type="person", object_id=person.pk,
+        actor,
+        AuditAction.CREATE,
+        object_type="person",
+        object_id=person.pk,
         object_label=person_label(person),
         changes={"name": name, "phone": mask_phone(phone), "area_code": area},
     )
@@ -242,8 +256,11 @@ def access_person(*, actor: Actor, person_id: int, purpose: str = "") -> Person:
             raise OutOfScope()
         raise Person.DoesNotExist
     audit.record(
-        actor.with_purpose(purpose or actor.purpose), AuditAction.READ,
-        object_type="person", object_id=person.pk, object_label=person_label(person),
+        actor.with_purpose(purpose or actor.purpose),
+        AuditAction.READ,
+        object_type="person",
+        object_id=person.pk,
+        object_label=person_label(person),
     )
     return person
 
@@ -267,14 +284,22 @@ def reveal_id_number(*, actor: Actor, person: Person, purpose: str) -> str:
     if not Person.objects.filter(pk=person.pk).exists():
         raise OutOfScope()
     audit.record(
-        actor.with_purpose(purpose), AuditAction.REVEAL, object_type="person",
-        object_id=person.pk, object_label=person_label(person),
+        actor.with_purpose(purpose),
+        AuditAction.REVEAL,
+        object_type="person",
+        object_id=person.pk,
+        object_label=person_label(person),
     )
     return crypto.decrypt(person.id_cipher)
 
 
 _EDITABLE = {
-    "name", "phone", "ethnicity", "registered_address", "residence_address", "residence_type",
+    "name",
+    "phone",
+    "ethnicity",
+    "registered_address",
+    "residence_address",
+    "residence_type",
     "relationship",
 }
 
@@ -288,31 +313,44 @@ def update_person(*, actor: Actor, person: Person, **changes: Any) -> Person:
             _("身份证号码、出生日期和性别不能直接修改，请走更正程序。"), code="identity_immutable"
         )
     if unknown:
-        raise ValidationError(_("不能修改字段：%(f)s"), code="unknown_field",
-                              params={"f": ", ".join(sorted(unknown))})
+        raise ValidationError(
+            _("不能修改字段：%(f)s"), code="unknown_field", params={"f": ", ".join(sorted(unknown))}
+        )
     diff: dict[str, list[Any]] = {}
     if "phone" in changes:
         changes["phone"] = normalize_mobile(changes["phone"])
     if "name" in changes:
         changes["name"] = (changes["name"] or "").strip()
         if not changes["name"]:
-            raise ValidationError({"name": ValidationError(_("请填写姓名。"), code="name_required")})
+            raise ValidationError(
+                {"name": ValidationError(_("请填写姓名。"), code="name_required")}
+            )
         person.name_initials = initials(changes["name"])
     if "residence_type" in changes and changes["residence_type"] not in ResidenceType.values:
-        raise ValidationError({"residence_type": ValidationError(_("人口类型无效。"), code="invalid_choice")})
-    if "relationship" in changes and changes["relationship"] and (
-        changes["relationship"] not in Relationship.values
+        raise ValidationError(
+            {"residence_type": ValidationError(_("人口类型无效。"), code="invalid_choice")}
+        )
+    if (
+        "relationship" in changes
+        and changes["relationship"]
+        and (changes["relationship"] not in Relationship.values)
     ):
-        raise ValidationError({"relationship": ValidationError(_("与户主关系代码无效。"), code="invalid_choice")})
+        raise ValidationError(
+            {"relationship": ValidationError(_("与户主关系代码无效。"), code="invalid_choice")}
+        )
     if "grid" in changes or "residence_division" in changes:
-        g = resolve_grid(changes.pop("grid", None) or (person.grid_id if "grid" not in changes else None))
+        g = resolve_grid(
+            changes.pop("grid", None) or (person.grid_id if "grid" not in changes else None)
+        )
         residence = (
             resolve_division(changes.pop("residence_division"), field="residence_division")
             if "residence_division" in changes
             else (g.community if g else person.residence_division)
         )
         if g is not None and residence is not None and g.community_id != residence.code:
-            raise ValidationError({"grid": ValidationError(_("网格不属于所选村（社区）。"), code="grid_mismatch")})
+            raise ValidationError(
+                {"grid": ValidationError(_("网格不属于所选村（社区）。"), code="grid_mismatch")}
+            )
         area = area_code_for(g, residence, person.registered_division)
         ensure_in_scope(area)
         diff["area_code"] = [person.area_code, area]
@@ -325,8 +363,14 @@ def update_person(*, actor: Actor, person: Person, **changes: Any) -> Person:
             setattr(person, key, value)
     if diff:
         person.save()
-        audit.record(actor, AuditAction.UPDATE, object_type="person", object_id=person.pk,
-                     object_label=person_label(person), changes=diff)
+        audit.record(
+            actor,
+            AuditAction.UPDATE,
+            object_type="person",
+            object_id=person.pk,
+            object_label=person_label(person),
+            changes=diff,
+        )
     return person
 
 
@@ -340,40 +384,73 @@ def set_life_status(
 ) -> Person:
     """Record a death or a move-out (or a correction back to alive), with its date and source."""
     if status not in LifeStatus.values:
-        raise ValidationError({"status": ValidationError(_("人员状态无效。"), code="invalid_choice")})
+        raise ValidationError(
+            {"status": ValidationError(_("人员状态无效。"), code="invalid_choice")}
+        )
     if date > timezone.localdate():
-        raise ValidationError({"date": ValidationError(_("日期不能晚于今天。"), code="future_date")})
+        raise ValidationError(
+            {"date": ValidationError(_("日期不能晚于今天。"), code="future_date")}
+        )
     if date < person.birth_date:
-        raise ValidationError({"date": ValidationError(_("日期不能早于出生日期。"), code="before_birth")})
+        raise ValidationError(
+            {"date": ValidationError(_("日期不能早于出生日期。"), code="before_birth")}
+        )
     if not (source or "").strip():
-        raise ValidationError({"source": ValidationError(_("请填写信息来源。"), code="source_required")})
+        raise ValidationError(
+            {"source": ValidationError(_("请填写信息来源。"), code="source_required")}
+        )
     person = Person.objects.select_for_update().filter(pk=person.pk).first() or _out_of_scope()
     old = person.life_status
     person.life_status, person.status_date, person.status_source = status, date, source.strip()
     person.save(update_fields=["life_status", "status_date", "status_source", "updated_at"])
-    audit.record(actor, AuditAction.UPDATE, object_type="person", object_id=person.pk,
-                 object_label=person_label(person),
-                 changes={"life_status": [old, status], "status_date": str(date), "source": source})
+    audit.record(
+        actor,
+        AuditAction.UPDATE,
+        object_type="person",
+        object_id=person.pk,
+        object_label=person_label(person),
+        changes={"life_status": [old, status], "status_date": str(date), "source": source},
+    )
     return person
 
 
 @transaction.atomic
-def tag_person(*, actor: Actor, person: Person, tag_code: str, since: dt.date | None = None,
-               source: str = "") -> PersonTag:
+def tag_person(
+    *, actor: Actor, person: Person, tag_code: str, since: dt.date | None = None, source: str = ""
+) -> PersonTag:
     tag = Tag.objects.filter(pk=tag_code).first()
     if tag is None:
-        raise ValidationError({"tag": ValidationError(_("标签“%(code)s”不存在。"), code="unknown_tag", params={"code": tag_code})})
+        raise ValidationError(
+            {
+                "tag": ValidationError(
+                    _("标签“%(code)s”不存在。"), code="unknown_tag", params={"code": tag_code}
+                )
+            }
+        )
     if tag.derived:
-        raise ValidationError({"tag": ValidationError(_("年龄类标签由出生日期自动推算，不能手工添加。"), code="derived_tag")})
+        raise ValidationError(
+            {
+                "tag": ValidationError(
+                    _("年龄类标签由出生日期自动推算，不能手工添加。"), code="derived_tag"
+                )
+            }
+        )
     if not Person.objects.filter(pk=person.pk).exists():
         raise OutOfScope()
     link, created = PersonTag.objects.get_or_create(
-        person=person, tag=tag,
+        person=person,
+        tag=tag,
         defaults={"since": since, "source": source, "added_by_id": actor.user_id},
     )
     if created:
-        audit.record(actor, AuditAction.UPDATE, object_type="person", object_id=person.pk,
-                     object_label=person_label(person), changes={"tag_added": tag.code})
+        audit.record(
+            actor,
+            AuditAction.UPDATE,
+            object_type="person",
+            object_id=person.pk,
+            object_label=person_label(person),
+            changes={"tag_added": tag.code},
+        )
     return link
 
 
@@ -383,52 +460,106 @@ def untag_person(*, actor: Actor, person: Person, tag_code: str) -> None:
         raise OutOfScope()
     deleted, _n = PersonTag.objects.filter(person=person, tag_id=tag_code).delete()
     if deleted:
-        audit.record(actor, AuditAction.UPDATE, object_type="person", object_id=person.pk,
-                     object_label=person_label(person), changes={"tag_removed": tag_code})
+        audit.record(
+            actor,
+            AuditAction.UPDATE,
+            object_type="person",
+            object_id=person.pk,
+            object_label=person_label(person),
+            changes={"tag_removed": tag_code},
+        )
 
 
 @transaction.atomic
 def create_household(
-    *, actor: Actor, number: str, division: str, address: str = "", grid: str | None = None,
+    *,
+    actor: Actor,
+    number: str,
+    division: str,
+    address: str = "",
+    grid: str | None = None,
     household_type: str = "family",
 ) -> Household:
     number = (number or "").strip()
     if not number.isalnum() or len(number) > 20:
-        raise ValidationError({"number": ValidationError(_("户号应为不超过20位的字母或数字。"), code="household_number")})
+        raise ValidationError(
+            {
+                "number": ValidationError(
+                    _("户号应为不超过20位的字母或数字。"), code="household_number"
+                )
+            }
+        )
     div = resolve_division(division)
     if div.level != DivisionLevel.VILLAGE:
-        raise ValidationError({"division": ValidationError(_("户籍地应选择到村（社区）一级。"), code="division_level")})
+        raise ValidationError(
+            {
+                "division": ValidationError(
+                    _("户籍地应选择到村（社区）一级。"), code="division_level"
+                )
+            }
+        )
     g = resolve_grid(grid)
     if g is not None and g.community_id != div.code:
-        raise ValidationError({"grid": ValidationError(_("网格不属于所选村（社区）。"), code="grid_mismatch")})
+        raise ValidationError(
+            {"grid": ValidationError(_("网格不属于所选村（社区）。"), code="grid_mismatch")}
+        )
     area = g.code if g else div.prefix
     ensure_in_scope(area)
     if Household.unscoped.filter(number=number).exists():
-        raise ValidationError({"number": ValidationError(_("户号“%(n)s”已存在。"), code="duplicate_household", params={"n": number})})
+        raise ValidationError(
+            {
+                "number": ValidationError(
+                    _("户号“%(n)s”已存在。"), code="duplicate_household", params={"n": number}
+                )
+            }
+        )
     household = Household.objects.create(
-        number=number, division=div, grid=g, address=address, area_code=area,
+        number=number,
+        division=div,
+        grid=g,
+        address=address,
+        area_code=area,
         household_type=household_type,
     )
-    audit.record(actor, AuditAction.CREATE, object_type="household", object_id=household.pk,
-                 object_label=number, changes={"division": div.code, "address": address})
+    audit.record(
+        actor,
+        AuditAction.CREATE,
+        object_type="household",
+        object_id=household.pk,
+        object_label=number,
+        changes={"division": div.code, "address": address},
+    )
     return household
 
 
 @transaction.atomic
 def add_member(*, actor: Actor, household: Household, person: Person, relationship: str) -> Person:
     if relationship not in Relationship.values:
-        raise ValidationError({"relationship": ValidationError(_("与户主关系代码无效。"), code="invalid_choice")})
-    household = Household.objects.select_for_update().filter(pk=household.pk).first() or _out_of_scope()
-    if relationship == Relationship.HEAD and household.members.filter(
-        relationship=Relationship.HEAD).exclude(pk=person.pk).exists():
-        raise ValidationError({"relationship": ValidationError(_("该户已有户主。"), code="duplicate_head")})
+        raise ValidationError(
+            {"relationship": ValidationError(_("与户主关系代码无效。"), code="invalid_choice")}
+        )
+    household = (
+        Household.objects.select_for_update().filter(pk=household.pk).first() or _out_of_scope()
+    )
+    if (
+        relationship == Relationship.HEAD
+        and household.members.filter(relationship=Relationship.HEAD).exclude(pk=person.pk).exists()
+    ):
+        raise ValidationError(
+            {"relationship": ValidationError(_("该户已有户主。"), code="duplicate_head")}
+        )
     person = Person.objects.select_for_update().filter(pk=person.pk).first() or _out_of_scope()
     old = person.household_id
     person.household, person.relationship = household, relationship
     person.save(update_fields=["household", "relationship", "updated_at"])
-    audit.record(actor, AuditAction.UPDATE, object_type="household", object_id=household.pk,
-                 object_label=household.number,
-                 changes={"member": person.id_masked, "relationship": relationship, "from_household": old})
+    audit.record(
+        actor,
+        AuditAction.UPDATE,
+        object_type="household",
+        object_id=household.pk,
+        object_label=household.number,
+        changes={"member": person.id_masked, "relationship": relationship, "from_household": old},
+    )
     return person
 
 
@@ -438,6 +569,11 @@ def access_household(*, actor: Actor, household_id: int) -> Household:
         if Household.unscoped.filter(pk=household_id).exists():
             raise OutOfScope()
         raise Household.DoesNotExist
-    audit.record(actor, AuditAction.READ, object_type="household", object_id=household.pk,
-                 object_label=household.number)
+    audit.record(
+        actor,
+        AuditAction.READ,
+        object_type="household",
+        object_id=household.pk,
+        object_label=household.number,
+    )
     return household

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, transaction
+
+from bianmin.core import audit
+from bianmin.core.audit import Actor
+from bianmin.core.models import AuditAction, AuditEntry
+
+
+def _three_entries(actor):
+    for i in range(3):
+        audit.record(
+            actor, AuditAction.READ, object_type="person", object_id=i, object_label=f"张三 {i}"
+        )
+
+
+@pytest.mark.django_db
+class TestChain:
+    def test_entries_are_chained_and_verify(self, system_actor):
+        _three_entries(system_actor)
+        entries = list(AuditEntry.objects.order_by("pk"))
+        assert entries[0].prev_hash == audit.GENESIS
+        assert [e.prev_hash for e in entries[1:]] == [e.entry_hash for e in entries[:-1]]
+        report = audit.verify_chain()
+        assert report.ok and report.checked == 3
+        call_command("audit", "verify")
+
+    def test_model_refuses_update_and_delete(self, system_actor):
+        _three_entries(system_actor)
+        entry = AuditEntry.objects.first()
+        entry.purpose = "tampered"
+        with pytest.raises(RuntimeError):
+            entry.save()
+        with pytest.raises(RuntimeError):
+            entry.delete()
+
+    def test_database_refuses_update_and_delete(self, system_actor):
+        # Given entries, when someone bypasses the model with SQL, then the trigger refuses.
+        _three_entries(system_actor)
+        for sql in (
+            "UPDATE core_auditentry SET purpose = 'x'",
+            "DELETE FROM core_auditentry",
+        ):
+            with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as c:
+                c.execute(sql)
+        assert AuditEntry.objects.count() == 3
+
+    def test_tampering_is_detected(self, system_actor):
+        _three_entries(system_actor)
+        # Given an attacker who drops the triggers and edits an entry in place
+        with connection.cursor() as c:
+            if connection.vendor == "postgresql":
+                c.execute("SET session_replication_role = replica")  # triggers off
+                c.execute("UPDATE core_auditentry SET object_label = '李四' WHERE id = 2")
+                c.execute("SET session_replication_role = origin")
+            else:
+                c.execute("DROP TRIGGER core_auditentry_no_update")
+                c.execute("UPDATE core_auditentry SET object_label = '李四' WHERE id = 2")
+        report = audit.verify_chain()
+        assert not report.ok and report.broken_at == 2
+        with pytest.raises(CommandError, match="2"):
+            call_command("audit", "verify")
+
+    def test_no_id_or_phone_in_clear(self, system_actor):
+        entry = audit.record(
+            system_actor.with_purpose("核对 11010519491231002X 的电话 13812345678"),
+            AuditAction.UPDATE,
+            object_type="person",
+            object_id=1,
+            object_label="王五 11010519491231002X",
+            changes={"note": "phone 13812345678"},
+        )
+        blob = f"{entry.purpose} {entry.object_label} {entry.changes}"
+        assert "11010519491231002X" not in blob and "13812345678" not in blob
+        assert "110105********002X" in entry.object_label
+
+    def test_failed_change_leaves_no_entry(self, system_actor):
+        # The entry belongs to the change's transaction: roll one back, lose the other.
+        with pytest.raises(ZeroDivisionError), transaction.atomic():
+            audit.record(system_actor, AuditAction.CREATE, object_type="person", object_id=9)
+            1 / 0  # noqa: B018
+        assert AuditEntry.objects.count() == 0
+        audit.record(Actor(name="next"), AuditAction.READ, object_type="person", object_id=9)
+        assert audit.verify_chain().ok
