@@ -23,8 +23,16 @@ def load_divisions(*, directory: Path = SHIPPED_DIR, city_prefix: str = "") -> d
         full = parent_full + ("" if row.name == "市辖区" else row.name)
         names[row.code] = full
         if row.code not in existing:
-            new.append(Division(code=row.code, prefix=row.prefix, name=row.name, level=row.level,
-                                parent_id=row.parent_code, full_name=full))
+            new.append(
+                Division(
+                    code=row.code,
+                    prefix=row.prefix,
+                    name=row.name,
+                    level=row.level,
+                    parent_id=row.parent_code,
+                    full_name=full,
+                )
+            )
         elif existing[row.code] != row.name:
             renamed.append(Division(code=row.code, name=row.name, full_name=full))
     Division.objects.bulk_create(new, batch_size=2000)

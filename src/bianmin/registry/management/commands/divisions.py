@@ -19,8 +19,11 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         load = sub.add_parser("load", help="load divisions into the database")
         load.add_argument("--package", type=Path, help=f"dist/ folder of the {PACKAGE} package")
-        load.add_argument("--city", default=settings.BIANMIN["HOME_CITY_CODE"],
-                          help="city whose towns and villages to load (GB/T 2260, e.g. 420100)")
+        load.add_argument(
+            "--city",
+            default=settings.BIANMIN["HOME_CITY_CODE"],
+            help="city whose towns and villages to load (GB/T 2260, e.g. 420100)",
+        )
         ext = sub.add_parser("extract", help="write the shipped extract from the package")
         ext.add_argument("package", type=Path, help=f"dist/ folder of {PACKAGE}@{PACKAGE_VERSION}")
         ext.add_argument("--city", default=settings.BIANMIN["HOME_CITY_CODE"])
