@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from bianmin.core.scope import current_scope
-from bianmin.registry.models import Person, Tag
+from bianmin.registry.models import Household, Organisation, Person, Tag
 
 
 def years_before(day: dt.date, years: int) -> dt.date:
@@ -90,3 +90,28 @@ def search_people(
     if residence_type:
         qs = qs.filter(residence_type=residence_type)
     return qs.select_related("grid", "residence_division", "household")
+
+
+def search_households(*, text: str = "", grid: str = "") -> QuerySet[Household]:
+    """Households in scope by number (prefix), address, or the name of a member."""
+    qs = Household.objects.all()
+    text = (text or "").strip()
+    if text:
+        member = Person.unscoped.filter(household=OuterRef("pk"), name__contains=text)
+        qs = qs.filter(
+            Q(number__startswith=text) | Q(address__contains=text) | Exists(member)
+        )
+    if grid:
+        qs = qs.filter(grid_id=grid)
+    return qs
+
+
+def search_organisations(*, text: str = "", category: str = "") -> QuerySet[Organisation]:
+    """Organisations in scope by name or unified social credit code (prefix)."""
+    qs = Organisation.objects.all()
+    text = (text or "").strip()
+    if text:
+        qs = qs.filter(Q(name__contains=text) | Q(credit_code__startswith=text.upper()))
+    if category:
+        qs = qs.filter(org_category=category)
+    return qs
