@@ -98,9 +98,7 @@ def search_households(*, text: str = "", grid: str = "") -> QuerySet[Household]:
     text = (text or "").strip()
     if text:
         member = Person.unscoped.filter(household=OuterRef("pk"), name__contains=text)
-        qs = qs.filter(
-            Q(number__startswith=text) | Q(address__contains=text) | Exists(member)
-        )
+        qs = qs.filter(Q(number__startswith=text) | Q(address__contains=text) | Exists(member))
     if grid:
         qs = qs.filter(grid_id=grid)
     return qs
