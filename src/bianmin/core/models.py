@@ -73,3 +73,102 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.last_id}:{self.last_hash[:12]}"
+
+
+# --- Working-day calendar (限时办结 counts working days) ---------------------------------------
+#
+# Where a day's status comes from, first match wins:
+#   1. WorkdayOverride for that date (administrator-edited);
+#   2. the `chinesecalendar` package, for the years it covers (statutory holidays and 调休);
+#   3. the weekday rule (Monday–Friday work), for years the package does not cover.
+# A year is *covered* when the package covers it OR a WorkdayYear row exists for it. Rule 3 alone
+# is a guess, so in an uncovered year `bianmin.core.workdays` refuses to compute a due date (or
+# returns it marked provisional); see that module.
+
+
+class WorkdayOverride(models.Model):
+    """One day whose working status differs from what the package (or the weekday rule) says.
+
+    Two uses: entering the State Council's holiday notice for a year the package does not cover
+    yet (2027 before the package is updated: 元旦, 春节 … as days off, 调休 weekends as working
+    days), and local adjustments in any year (a day off the city grants, a Saturday window
+    opening). Changes reach the per-process cache at once through the post_save/post_delete
+    signals below; write through `bianmin.core.workdays` services, which audit them.
+    """
+
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(
+        _("是否工作日"), help_text=_("勾选：当天上班（如调休上班的周末）；不勾选：当天放假。")
+    )
+    name = models.CharField(_("名称"), max_length=40, blank=True, help_text=_("如：春节、国庆节"))
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("工作日调整")
+        verbose_name_plural = _("工作日调整")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        status = _("上班") if self.is_workday else _("放假")
+        return f"{self.date.isoformat()} {status} {self.name}".rstrip()
+
+
+class WorkdayYear(models.Model):
+    """An administrator's declaration that a year's holiday notice has been fully entered.
+
+    Needed only for years the package does not cover: publishing 2027 says "the State Council
+    notice for 2027 is in the override table", which turns 2027 from guessed into covered. Kept
+    apart from the overrides because it is a statement about the whole year (who vouched for it,
+    from which notice), not about one day — and a year with no override at all cannot be
+    published (the service refuses), so a covered year is never an empty guess.
+    """
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    source = models.CharField(
+        _("依据"),
+        max_length=200,
+        help_text=_("如：国务院办公厅关于2027年部分节假日安排的通知（国办发明电〔2026〕×号）"),
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发布人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("发布时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("已发布年度日历")
+        verbose_name_plural = _("已发布年度日历")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}"
+
+
+def _calendar_changed(sender, using, **kwargs) -> None:
+    # Imported here: the calendar module imports these models.
+    from bianmin.core import workdays
+
+    workdays.calendar_changed(using=using)
+
+
+for _model in (WorkdayOverride, WorkdayYear):
+    models.signals.post_save.connect(
+        _calendar_changed, sender=_model, dispatch_uid=f"workdays-save-{_model.__name__}"
+    )
+    models.signals.post_delete.connect(
+        _calendar_changed, sender=_model, dispatch_uid=f"workdays-delete-{_model.__name__}"
+    )
