@@ -23,7 +23,13 @@ from bianmin.registry.demo.grids import build_grids
 from bianmin.registry.demo.organisations import plan_organisations
 from bianmin.registry.demo.orgunits import CITY_CENTRE, build_org_units
 from bianmin.registry.demo.people import GridPlace, PeoplePlan, plan_people
-from bianmin.registry.demo.places import CITY_PREFIX, people_places, road, short_name
+from bianmin.registry.demo.places import (
+    CITY_PREFIX,
+    is_village,
+    people_places,
+    road,
+    short_name,
+)
 from bianmin.registry.demo.staff import create_staff
 from bianmin.registry.demo.tags import plan_tags
 from bianmin.registry.models import (
@@ -107,15 +113,8 @@ def build_demo_city(
         counts["staff"] = staff["accounts"]
         log(f"工作人员 staff accounts: {staff['accounts']}")
 
-        grid_places = [_place(g) for g in grids if g.community_id in people_communities]
-        plan = plan_people(
-            seed=seed,
-            people=people,
-            places=grid_places,
-            reference=reference_date(today),
-            resident_origins=_origins(resident=True),
-            floating_origins=_origins(resident=False),
-        )
+        grid_places = grid_places_in(people_communities)
+        plan = people_plan(seed=seed, people=people, places=grid_places, today=today)
         persons = _write_people(plan)
         counts["households"] = len(plan.households)
         counts["people"] = len(persons)
@@ -147,6 +146,24 @@ def build_demo_city(
     return counts
 
 
+def grid_places_in(communities: set[str]) -> list[GridPlace]:
+    """The grids people are spread over, in a stable order (the plan depends on it)."""
+    grids = Grid.unscoped.select_related("community").filter(community__in=communities)
+    return [_place(g) for g in grids.order_by("code")]
+
+
+def people_plan(*, seed: int, people: int, places: list[GridPlace], today: dt.date) -> PeoplePlan:
+    """The residents a seed gives; the same arguments give the same people."""
+    return plan_people(
+        seed=seed,
+        people=people,
+        places=places,
+        reference=reference_date(today),
+        resident_origins=_origins(resident=True),
+        floating_origins=_origins(resident=False),
+    )
+
+
 def _place(grid: Grid) -> GridPlace:
     community = grid.community
     full = community.full_name[: len(community.full_name) - len(community.name)]
@@ -157,6 +174,7 @@ def _place(grid: Grid) -> GridPlace:
         community_full=full + short_name(community.name),
         district_code=community.code[:6],
         road=road(community),
+        rural=is_village(community),
     )
 
 
@@ -242,7 +260,7 @@ def _write_organisations(
     )
     plans = plan_organisations(
         seed=seed,
-        count=max(1, people // 20),
+        count=people // 20,
         people=plan.people,
         places=places,
         district_names=names,

@@ -45,6 +45,7 @@ class GridPlace:
     community_full: str  # 湖北省武汉市江岸区大智街道保成社区
     district_code: str
     road: str
+    rural: bool = False  # a 村: addresses go by 组 and house number, not road and flat
 
 
 @dataclass
@@ -180,11 +181,24 @@ def plan_people(
     return PeoplePlan(households, persons)
 
 
+# Faker's zh_CN male list carries a few names almost every reader takes for a woman's.
+_NOT_FOR_MEN = frozenset({"红霞"})
+
+
 def _given_name(fake: Faker, member: Member) -> str:
-    return fake.first_name_male() if member.sex == "M" else fake.first_name_female()
+    if member.sex == "F":
+        return fake.first_name_female()
+    while (name := fake.first_name_male()) in _NOT_FOR_MEN:
+        pass
+    return name
 
 
 def _address(rng: random.Random, place: GridPlace, used: set[str]) -> str:
+    while place.rural:
+        address = f"{place.community_name}{rng.randint(1, 15)}组{rng.randint(1, 120)}号"
+        if address not in used:
+            used.add(address)
+            return address
     while True:
         floor = rng.randint(1, 18)
         address = (

@@ -18,7 +18,7 @@ DEFAULT_DISTRICTS = ("420102", "420103")
 # codes); they are chosen first so those accounts always have residents to look after.
 PREFERRED_STREETS = ("420102002000", "420103001000")  # 大智街道, 民族街街道
 # One street per district per this many people, so a bigger demo spreads over more streets.
-PEOPLE_PER_STREET = 1500
+PEOPLE_PER_STREET = 750
 
 _SUFFIXES = (
     ("社区居民委员会", "社区"),
