@@ -102,8 +102,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
-    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    # Assigned, not setdefault: dj_database_url.parse always sets CONN_MAX_AGE=0, which would
+    # open a new PostgreSQL connection (a forked backend, several ms) for every request.
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("BIANMIN_DB_CONN_MAX_AGE", "60"))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_PASSWORD_VALIDATORS = [
