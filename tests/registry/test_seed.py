@@ -268,7 +268,7 @@ class TestSeededCity:
         before = (Person.unscoped.count(), OrgUnit.objects.count(), AuditEntry.objects.count())
         out = StringIO()
         call_command("seed", people=50, if_empty=True, stdout=out)
-        assert "已存在" in out.getvalue()
+        assert "未做任何改动" in out.getvalue()
         assert (
             Person.unscoped.count(),
             OrgUnit.objects.count(),

@@ -35,7 +35,8 @@ class Command(BaseCommand):
         if demo_city_exists():
             if if_empty:
                 self.stdout.write(
-                    "演示城市已存在，未做任何改动。 / Demo city already exists; nothing done."
+                    "数据库中已有演示城市（或人口数据），未做任何改动。"
+                    " / The demo city (or other people data) already exists; nothing done."
                 )
                 return
             raise CommandError(
