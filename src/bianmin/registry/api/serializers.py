@@ -19,6 +19,7 @@ from bianmin.registry.models import (
     Person,
     Relationship,
     ResidenceType,
+    Sex,
     Tag,
 )
 from bianmin.registry.models.people import HouseholdType
@@ -59,59 +60,62 @@ class HouseholdBriefSerializer(serializers.ModelSerializer):
         fields = ["id", "number"]
 
 
-class PersonSerializer(serializers.ModelSerializer):
+def _label(field: str) -> str:
+    return Person._meta.get_field(field).verbose_name
+
+
+def _tag_dict(tag: Tag) -> dict:
+    return {"code": tag.code, "name": tag.name, "category": tag.category, "derived": tag.derived}
+
+
+class PersonSerializer(serializers.Serializer):
     """A person as every endpoint returns them (masked). Tags are the visible attached tags plus
     the age tags derived from the birth date."""
 
-    id_number_masked = serializers.CharField(source="id_masked")
-    phone = serializers.CharField(source="phone_masked", help_text="手机号（脱敏）")
-    age = serializers.IntegerField()
+    # Declared field by field rather than as a ModelSerializer: the look-up must answer in a
+    # few milliseconds, and a ModelSerializer re-derives its fields from the model on every use.
+
+    id = serializers.IntegerField()
+    id_number_masked = serializers.CharField(source="id_masked", help_text="身份证号（脱敏）")
+    name = serializers.CharField(label=_label("name"))
+    sex = serializers.ChoiceField(Sex.choices, label=_label("sex"))
     sex_display = serializers.CharField(source="get_sex_display")
-    registered_division = serializers.CharField(source="registered_division_id", allow_null=True)
+    birth_date = serializers.DateField(label=_label("birth_date"))
+    age = serializers.IntegerField()
+    ethnicity = serializers.CharField(label=_label("ethnicity"))
+    phone = serializers.CharField(
+        source="phone_masked", help_text="手机号（脱敏）", label=_label("phone")
+    )
+    registered_division = serializers.CharField(
+        source="registered_division_id", allow_null=True, label=_label("registered_division")
+    )
     registered_division_name = serializers.CharField(
         source="registered_division.full_name", allow_null=True
     )
-    residence_division = serializers.CharField(source="residence_division_id", allow_null=True)
+    registered_address = serializers.CharField(label=_label("registered_address"))
+    residence_division = serializers.CharField(
+        source="residence_division_id", allow_null=True, label=_label("residence_division")
+    )
     residence_division_name = serializers.CharField(
         source="residence_division.full_name", allow_null=True
     )
-    grid = serializers.CharField(source="grid_id", allow_null=True)
+    grid = serializers.CharField(source="grid_id", allow_null=True, label=_label("grid"))
     grid_name = serializers.CharField(source="grid.name", allow_null=True)
+    residence_address = serializers.CharField(label=_label("residence_address"))
+    residence_type = serializers.ChoiceField(ResidenceType.choices, label=_label("residence_type"))
     household = HouseholdBriefSerializer(allow_null=True)
+    relationship = serializers.ChoiceField(
+        Relationship.choices, allow_blank=True, label=_label("relationship")
+    )
+    life_status = serializers.ChoiceField(LifeStatus.choices, label=_label("life_status"))
+    status_date = serializers.DateField(allow_null=True, label=_label("status_date"))
+    status_source = serializers.CharField(label=_label("status_source"))
+    area_code = serializers.CharField(
+        help_text="管辖区划（网格或村社区代码）", label=_label("area_code")
+    )
     tags = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Person
-        fields = [
-            "id",
-            "id_number_masked",
-            "name",
-            "sex",
-            "sex_display",
-            "birth_date",
-            "age",
-            "ethnicity",
-            "phone",
-            "registered_division",
-            "registered_division_name",
-            "registered_address",
-            "residence_division",
-            "residence_division_name",
-            "grid",
-            "grid_name",
-            "residence_address",
-            "residence_type",
-            "household",
-            "relationship",
-            "life_status",
-            "status_date",
-            "status_source",
-            "area_code",
-            "tags",
-            "created_at",
-            "updated_at",
-        ]
-        read_only_fields = fields
+    created_at = serializers.DateTimeField(label=_label("created_at"))
+    updated_at = serializers.DateTimeField(label=_label("updated_at"))
 
     @extend_schema_field(TagSerializer(many=True))
     def get_tags(self, person: Person) -> list[dict]:
@@ -120,7 +124,7 @@ class PersonSerializer(serializers.ModelSerializer):
         if derived is None:
             derived = self.context["derived_tags"] = list(visible_tags().filter(derived=True))
         attached = [link.tag for link in person.tag_links.all()]
-        return TagSerializer(derived_tags_for(person, derived) + attached, many=True).data
+        return [_tag_dict(t) for t in derived_tags_for(person, derived) + attached]
 
 
 class PersonBriefSerializer(serializers.ModelSerializer):
