@@ -132,9 +132,12 @@ class TestRealHolidays:
         for n in range(1, 400, 7):
             assert workdays_between(start, add_workdays(start, n)) == n
 
-    def test_negative_n_is_refused(self):
+    def test_negative_n_and_datetimes_are_refused(self):
         with pytest.raises(ValueError):
             add_workdays(D("2025-01-02"), -1)
+        # 2025-10-08 23:30 UTC is already the 9th in Shanghai: callers must pick the local day.
+        with pytest.raises(TypeError, match="localdate"):
+            add_workdays(dt.datetime(2025, 10, 8, 23, 30, tzinfo=dt.UTC), 1)
 
 
 @pytest.mark.django_db

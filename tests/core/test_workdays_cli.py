@@ -143,6 +143,8 @@ class TestAdmin:
             )
         ) == {"workday_override", "workday_year"}
 
+        listing = admin_client.get("/admin/core/workdayoverride/?year=2027")
+        assert listing.status_code == 200 and "星期五" in listing.content.decode()
         listing = admin_client.get("/admin/core/workdayyear/")
         assert listing.status_code == 200 and "国办发明电〔2026〕7号" in listing.content.decode()
 

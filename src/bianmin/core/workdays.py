@@ -196,7 +196,16 @@ def calendar_changed(*, using: str = DEFAULT_DB_ALIAS) -> None:
 # --- computations ---------------------------------------------------------------------------
 
 
+def _as_date(value: dt.date) -> dt.date:
+    # A datetime is a date subclass that never equals a date: overrides would silently miss it,
+    # and a UTC timestamp's .date() is the wrong day before 08:00 in Shanghai.
+    if isinstance(value, dt.datetime):
+        raise TypeError("pass a date: timezone.localdate(value) for a stored datetime")
+    return value
+
+
 def _add(start: dt.date, n: int, tally: _Tally) -> dt.date:
+    _as_date(start)
     if n < 0:
         raise ValueError("n must be ≥ 0")
     calendar = tally.calendar
@@ -221,6 +230,8 @@ def _add(start: dt.date, n: int, tally: _Tally) -> dt.date:
 
 
 def _between(start: dt.date, end: dt.date, tally: _Tally) -> int:
+    _as_date(start)
+    _as_date(end)
     if end < start:
         return -_between(end, start, tally)
     if end == start:
@@ -239,7 +250,7 @@ def _between(start: dt.date, end: dt.date, tally: _Tally) -> int:
 def is_workday(day: dt.date) -> bool:
     """Whether `day` is a working day. Raises `CalendarNotCovered` for an uncovered year."""
     tally = _Tally(_calendar(), strict=True)
-    tally.touch(day.year)
+    tally.touch(_as_date(day).year)
     return tally.calendar.day_is_workday(day)
 
 
