@@ -180,6 +180,9 @@ BIANMIN = {
     # The demo/home city: Wuhan (GB/T 2260 420100), the city of seed 000.
     "HOME_CITY_CODE": os.environ.get("BIANMIN_CITY", "420100"),
     "IMPORT_BATCH_SIZE": 2000,
+    # Run an uploaded import on a thread of the web process (no broker needed); set
+    # BIANMIN_IMPORT_INLINE_THREAD=0 to leave jobs pending for `bianmin worker` instead.
+    "IMPORT_INLINE_THREAD": os.environ.get("BIANMIN_IMPORT_INLINE_THREAD", "1") == "1",
 }
 
 if ENV == "test":

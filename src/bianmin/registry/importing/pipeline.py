@@ -1,0 +1,181 @@
+"""One pass over a file: read → check → write, a batch at a time.
+
+On PostgreSQL (outside a caller's transaction) checking and writing overlap: this thread reads
+and checks batch n+1 while a writer thread, on its own connection, COPYs batch n — the
+database's work and Python's then run on different cores. A queue of two batches between them
+bounds memory. Elsewhere (SQLite, or inside a caller's transaction, as in tests) the same
+writer runs in this thread.
+
+With `single_transaction`, every batch goes into one transaction (savepoints per batch) and
+`finalize` runs inside it, so the job's result and its audit entry commit with the people
+or not at all. The first bad row rolls the transaction back at once; the rest of the file is
+still checked, so the error sheet lists every bad row.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection, connections, transaction
+
+from bianmin.registry.importing.columns import ColumnMap
+from bianmin.registry.importing.errors_sheet import ErrorSheet
+from bianmin.registry.importing.reading import Opener, Row, open_sheet
+from bianmin.registry.importing.rows import CheckedBatch, RowChecker
+from bianmin.registry.importing.writing import BatchWriter
+
+_ABORT = object()  # roll back: a bad row in an all-or-nothing import, or the reader failed
+_DONE = object()
+
+
+@dataclass
+class PassResult:
+    rows: int = 0
+    unchanged: int = 0
+    errors: int = 0
+    created: int = 0
+    households_created: int = 0
+    committed_in_pass: bool = False  # finalize already ran inside the write transaction
+    error_sheet: ErrorSheet | None = field(default=None, repr=False)
+
+
+def pipelined() -> bool:
+    """Whether a writer thread can take the writes: PostgreSQL and not inside a transaction
+    the caller holds (another thread could not see that transaction's rows)."""
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
+def run_pass(
+    opener: Opener,
+    *,
+    columns: ColumnMap,
+    job_id: Any,
+    batch_size: int,
+    write: bool,
+    single_transaction: bool,
+    tag_source: str,
+    added_by_id: int | None,
+    on_progress: Callable[[int], None],
+    finalize: Callable[[PassResult], None],
+) -> PassResult:
+    result = PassResult(error_sheet=ErrorSheet(columns.headers))
+    checker = RowChecker(columns=columns, job_id=job_id)
+
+    def produce() -> Iterator[CheckedBatch | object]:
+        aborted = False
+        with open_sheet(opener) as sheet:
+            for raw in _batches(sheet.rows(), batch_size):
+                checked = checker.check_batch(raw)
+                result.rows += checked.rows
+                result.unchanged += checked.unchanged
+                result.errors += len(checked.errors)
+                result.error_sheet.add(checked.errors)
+                if write and not aborted:
+                    if checked.errors and single_transaction:
+                        aborted = True
+                        yield _ABORT
+                    elif checked.people:
+                        yield checked
+                on_progress(result.rows)
+
+    if not write:
+        for _ in produce():
+            pass
+        return result
+    writer = BatchWriter(tag_source=tag_source, added_by_id=added_by_id)
+
+    def collect() -> None:
+        result.created = writer.totals.created
+        result.households_created = writer.totals.households_created
+        result.unchanged += writer.totals.unchanged
+
+    def finish() -> None:  # inside the one transaction, just before it commits
+        collect()
+        finalize(result)
+        result.committed_in_pass = True
+
+    batches = produce()
+    try:
+        if pipelined():
+            _consume_in_thread(batches, writer, single_transaction, finish)
+        else:
+            _consume(batches, writer, single_transaction, finish)
+    finally:
+        batches.close()
+    if not result.committed_in_pass:
+        collect()
+    return result
+
+
+def _batches(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
+    batch: list[Row] = []
+    for number, values in rows:
+        # Excel leaves formatted but empty rows behind; they are not data.
+        if not any(v.strip() for v in values if v):
+            continue
+        batch.append((number, values))
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _consume(
+    items: Iterator[Any], writer: BatchWriter, single_transaction: bool, finish: Callable[[], None]
+) -> None:
+    if single_transaction:
+        with transaction.atomic():
+            for item in items:
+                if item is _ABORT:
+                    transaction.set_rollback(True)
+                    break
+                writer.write(item)
+            else:
+                finish()
+        for _ in items:  # the producer goes on checking the rest of the file
+            pass
+        return
+    for item in items:
+        if item is _ABORT:
+            break
+        writer.write(item)
+    for _ in items:
+        pass
+
+
+def _consume_in_thread(
+    items: Iterator[Any], writer: BatchWriter, single_transaction: bool, finish: Callable[[], None]
+) -> None:
+    handoff: queue.Queue[Any] = queue.Queue(maxsize=2)
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            _consume(iter(handoff.get, _DONE), writer, single_transaction, finish)
+        except BaseException as exc:  # handed to the producer thread, which re-raises it
+            failure.append(exc)
+            while handoff.get() is not _DONE:  # keep draining so the producer never blocks
+                pass
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    thread = threading.Thread(target=work, name="bianmin-import-writer", daemon=True)
+    thread.start()
+    try:
+        for item in items:
+            if failure:
+                break
+            handoff.put(item)
+    except BaseException:
+        handoff.put(_ABORT)
+        raise
+    finally:
+        handoff.put(_DONE)
+        thread.join()
+    if failure:
+        raise failure[0]
