@@ -5,6 +5,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bianmin.core.scope import ScopedManager
 from bianmin.registry.models.divisions import Division, Grid
@@ -21,8 +22,9 @@ class Relationship(models.TextChoices):
 
     HEAD = "02", _("户主")
     SPOUSE = "10", _("配偶")
-    SON = "20", _("子")
-    DAUGHTER = "30", _("女")
+    # 女 is also Sex.FEMALE: the context keeps "Daughter" and "Female" apart in translations.
+    SON = "20", pgettext_lazy("与户主关系", "子")
+    DAUGHTER = "30", pgettext_lazy("与户主关系", "女")
     GRANDCHILD = "40", _("孙子女或外孙子女")
     PARENT = "50", _("父母")
     GRANDPARENT = "60", _("祖父母或外祖父母")
