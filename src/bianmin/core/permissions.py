@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 
 
 class IsStaffMember(permissions.BasePermission):
     """Authenticated staff with a profile (the registry's Staff) or a superuser."""
 
-    message = "需要工作人员账号登录。"
+    message = _("需要工作人员账号登录。")
 
     def has_permission(self, request, view) -> bool:
         user = request.user
