@@ -45,9 +45,32 @@ def people_with_tags(people: QuerySet[Person], tags: list[Tag]) -> QuerySet[Pers
     return people.prefetch_related(Prefetch("tag_links", queryset=links, to_attr="shown_links"))
 
 
-def tag_names(person: Person, tags: list[Tag]) -> list[str]:
-    derived = [t.name for t in derived_tags_for(person, tags)]
-    return derived + [link.tag.name for link in getattr(person, "shown_links", [])]
+def _narrowest(derived: list[Tag]) -> list[Tag]:
+    """Of nested age bands (60+, 65+, 80+) keep the narrowest: an 85-year-old reads 80+."""
+
+    def span(t: Tag) -> tuple[int, float]:
+        return (t.min_age or 0, t.max_age if t.max_age is not None else float("inf"))
+
+    return [
+        t
+        for t in derived
+        if not any(
+            u is not t
+            and span(t)[0] <= span(u)[0]
+            and span(u)[1] <= span(t)[1]
+            and span(u) != span(t)
+            for u in derived
+        )
+    ]
+
+
+def tag_names(person: Person, tags: list[Tag], *, compact: bool = False) -> list[str]:
+    derived = derived_tags_for(person, tags)
+    if compact:
+        derived = _narrowest(derived)
+    return [t.name for t in derived] + [
+        link.tag.name for link in getattr(person, "shown_links", [])
+    ]
 
 
 def person_columns(tags: list[Tag]) -> list[Column]:

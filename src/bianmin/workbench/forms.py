@@ -214,7 +214,10 @@ class HouseholdCreateForm(forms.Form):
 
 class AddMemberForm(forms.Form):
     id_number = _id_number(_("成员身份证号码"))
-    relationship = forms.ChoiceField(label=_("与户主关系"), choices=Relationship.choices)
+    # No preselected answer: a wrong default (户主) would be saved by a hurried click.
+    relationship = forms.ChoiceField(
+        label=_("与户主关系"), choices=[("", "— 请选择 —"), *Relationship.choices]
+    )
 
 
 class OrganisationSearchForm(forms.Form):

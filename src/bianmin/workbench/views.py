@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from bianmin.core.models import AuditAction, AuditEntry
 from bianmin.registry.models import Division, Grid, Household, Organisation, Person
 from bianmin.registry.services.people import lookup_person
 from bianmin.workbench.common import apply_errors, staff_required
@@ -23,6 +24,21 @@ def my_area(request: HttpRequest) -> Division | None:
     return Division.objects.filter(code=settings.BIANMIN["HOME_CITY_CODE"]).first()
 
 
+def recently_read(user_id: int, limit: int = 8) -> list[dict]:
+    """The people this user opened last, newest first, from their own audit trail (the
+    labels there are already masked)."""
+    rows = AuditEntry.objects.filter(
+        actor_id=user_id, object_type="person", action=AuditAction.READ
+    ).values("object_id", "object_label", "at")[: limit * 5]
+    seen: set[str] = set()
+    recent = []
+    for row in rows:
+        if row["object_id"] not in seen:
+            seen.add(row["object_id"])
+            recent.append(row)
+    return recent[:limit]
+
+
 def _home(request: HttpRequest, form: LookupForm, status: int = 200) -> HttpResponse:
     # Every count goes through the scoped managers: it is "in my area" without saying so.
     counts = {
@@ -31,7 +47,12 @@ def _home(request: HttpRequest, form: LookupForm, status: int = 200) -> HttpResp
         "organisations": Organisation.objects.count(),
         "grids": Grid.objects.count(),
     }
-    context = {"form": form, "counts": counts, "area": my_area(request)}
+    context = {
+        "form": form,
+        "counts": counts,
+        "area": my_area(request),
+        "recent": recently_read(request.user.pk),
+    }
     return render(request, "workbench/home.html", context, status=status)
 
 

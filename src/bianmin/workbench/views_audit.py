@@ -10,6 +10,7 @@ from bianmin.core.audit import verify_chain
 from bianmin.core.excel import export_filename, xlsx_response
 from bianmin.core.models import AuditEntry
 from bianmin.registry.exports import export_audit_log
+from bianmin.registry.models import OrgUnit
 from bianmin.workbench.common import (
     admin_required,
     filters_of,
@@ -54,6 +55,12 @@ def _search(request: HttpRequest) -> tuple[AuditSearchForm, QuerySet[AuditEntry]
 def audit_list(request: HttpRequest) -> HttpResponse:
     form, entries = _search(request)
     page = paginate(request, entries, AUDIT_PAGE_SIZE)
+    # The log keeps unit codes (names change); show today's names, in one query.
+    names = dict(
+        OrgUnit.objects.filter(code__in={e.org_unit_code for e in page}).values_list("code", "name")
+    )
+    for entry in page:
+        entry.org_unit_name = names.get(entry.org_unit_code, entry.org_unit_code)
     context = {"form": form, "page": page, "query": query_without_page(request)}
     return list_page(
         request, "workbench/audit/list.html", "workbench/audit/partials/results.html", context

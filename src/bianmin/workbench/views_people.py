@@ -70,7 +70,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
     form, tags, people = _search(request)
     page = paginate(request, people_with_tags(people, tags))
     for person in page:
-        person.tag_list = tag_names(person, tags)
+        person.tag_list = tag_names(person, tags, compact=True)
     context = {"form": form, "page": page, "query": query_without_page(request)}
     return list_page(
         request, "workbench/people/list.html", "workbench/people/partials/results.html", context
