@@ -138,11 +138,10 @@ class ScopedTokenAuthentication(TokenAuthentication):
     the scope is needed on every request, so it must not cost three more."""
 
     def authenticate_credentials(self, key):
-        token = (
-            Token.objects.select_related("user__staff__org_unit__division").filter(key=key).first()
-        )
-        if token is None:
-            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        try:
+            token = Token.objects.select_related("user__staff__org_unit__division").get(key=key)
+        except Token.DoesNotExist:
+            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         return (token.user, token)

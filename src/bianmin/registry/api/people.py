@@ -4,7 +4,6 @@ the 一号 look-up by ID number (in the body, never in a URL)."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -13,9 +12,14 @@ from rest_framework.response import Response
 
 from bianmin.core.api import ScopedGenericViewSet, error_responses
 from bianmin.registry.api import serializers as s
-from bianmin.registry.api.common import scoped_or_raise, tag_links, with_display_relations
+from bianmin.registry.api.common import (
+    attach_tags,
+    scoped_or_raise,
+    visible_tag_list,
+    with_display_relations,
+)
 from bianmin.registry.models import Person
-from bianmin.registry.queries import search_people, visible_tags
+from bianmin.registry.queries import search_people
 from bianmin.registry.services import people as svc
 
 PURPOSE = OpenApiParameter(
@@ -24,7 +28,6 @@ PURPOSE = OpenApiParameter(
 
 
 def _shown(person: Person, context: dict) -> dict:
-    prefetch_related_objects([person], tag_links())
     return s.PersonSerializer(person, context=context).data
 
 
@@ -47,7 +50,7 @@ class PersonViewSet(ScopedGenericViewSet):
         f = params.validated_data
         tag = None
         if f.get("tag"):
-            tag = visible_tags().filter(pk=f["tag"]).first()
+            tag = next((t for t in visible_tag_list() if t.code == f["tag"]), None)
             if tag is None:
                 raise ValidationError(
                     {
@@ -71,6 +74,7 @@ class PersonViewSet(ScopedGenericViewSet):
             if f.get(key):
                 qs = qs & search_people(text=f[key])
         page = self.paginate_queryset(with_display_relations(qs))
+        attach_tags(page)
         return self.get_paginated_response(
             s.PersonSerializer(page, many=True, context=self.get_serializer_context()).data
         )

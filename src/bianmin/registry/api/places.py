@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from bianmin.core.api import ScopedGenericViewSet, error_responses
 from bianmin.registry.api import serializers as s
-from bianmin.registry.api.common import scoped_or_raise
+from bianmin.registry.api.common import scoped_or_raise, visible_tag_list
 from bianmin.registry.divisions_data import official_code, prefix_of
 from bianmin.registry.models import Division, Grid, Household, Person
 from bianmin.registry.queries import visible_tags
@@ -159,4 +159,4 @@ class TagViewSet(ScopedGenericViewSet):
         summary="重点人群标签（本人可见的）", responses={200: s.TagSerializer(many=True)}
     )
     def list(self, request):
-        return Response(s.TagSerializer(self.get_queryset(), many=True).data)
+        return Response(s.TagSerializer(visible_tag_list(), many=True).data)

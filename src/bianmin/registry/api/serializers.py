@@ -10,6 +10,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from bianmin.registry.api.common import attach_tags, visible_tag_list
 from bianmin.registry.models import (
     Division,
     Grid,
@@ -23,7 +24,7 @@ from bianmin.registry.models import (
     Tag,
 )
 from bianmin.registry.models.people import HouseholdType
-from bianmin.registry.queries import derived_tags_for, visible_tags
+from bianmin.registry.queries import derived_tags_for
 
 # Loose type checks for codes; whether the code exists is the services' question.
 DIVISION_CODE = r"^\d{2,12}$"
@@ -119,12 +120,10 @@ class PersonSerializer(serializers.Serializer):
 
     @extend_schema_field(TagSerializer(many=True))
     def get_tags(self, person: Person) -> list[dict]:
-        # One query for the derived tags per response, shared by every row of a list.
-        derived = self.context.get("derived_tags")
-        if derived is None:
-            derived = self.context["derived_tags"] = list(visible_tags().filter(derived=True))
-        attached = [link.tag for link in person.tag_links.all()]
-        return [_tag_dict(t) for t in derived_tags_for(person, derived) + attached]
+        if getattr(person, "attached_tags", None) is None:
+            attach_tags([person])
+        derived = [t for t in visible_tag_list() if t.derived]
+        return [_tag_dict(t) for t in derived_tags_for(person, derived) + person.attached_tags]
 
 
 class PersonBriefSerializer(serializers.ModelSerializer):
