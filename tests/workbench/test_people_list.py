@@ -100,3 +100,15 @@ def test_query_count_does_not_grow_with_rows(
         response = search(clerk_client)
     assert len(response.context["page"]) == 28
     assert "低保对象" in response.content.decode()
+
+
+def test_a_full_id_number_typed_in_the_search_box_is_not_echoed(clerk_client, residents):
+    number = crypto.decrypt(residents["li"].id_cipher)
+    page = search(clerk_client)
+    assert 'pattern="(?!.*\\d{11}).*"' in page.content.decode()  # the browser refuses it
+    response = search(clerk_client, q=number, life_status="alive")
+    body = response.content.decode()
+    assert number not in body
+    assert "一号查询" in str(response.context["form"].errors["q"])
+    assert names_in(response) == set()
+    assert "life_status=alive" in body and "q=" + number not in body

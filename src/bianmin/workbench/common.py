@@ -71,8 +71,11 @@ def paginate(request: HttpRequest, items: Any, per_page: int = PAGE_SIZE) -> Pag
     return Paginator(items, per_page).get_page(request.GET.get("page"))
 
 
-def query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
+def query_without_page(request: HttpRequest, form: forms.Form | None = None) -> str:
+    """The list's filters for pagination and export links; taken from the form when given,
+    so a value the form dropped (a full ID number typed in a search box) is not repeated."""
+    source = form.data if form is not None and form.is_bound else request.GET
+    params = source.copy()
     params.pop("page", None)
     return params.urlencode()
 

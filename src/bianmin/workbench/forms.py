@@ -3,6 +3,8 @@ scope), and their errors are put back next to the fields by `common.apply_errors
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +15,35 @@ from bianmin.registry.models import LifeStatus, Relationship, ResidenceType
 from bianmin.registry.models.people import HouseholdType
 
 _BLANK = [("", "— 全部 —")]
+# Eleven digits in a row: a mobile number, or (part of) a citizen ID number.
+FULL_NUMBER = re.compile(r"\d{11}")
+NO_FULL_NUMBER = r"(?!.*\d{11}).*"
+FULL_NUMBER_HINT = _("完整的证件号码或手机号码请在工作台的“一号查询”中输入，不要放进网址。")
+
+
+class SearchForm(forms.Form):
+    """A GET search form (its values end up in the URL, the history and access logs).
+
+    A whole ID or phone number must not: the browser refuses it before sending (pattern),
+    and if it arrives anyway it is dropped here and never echoed back into the page."""
+
+    guarded: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.dropped: list[str] = []
+        for name in self.guarded:
+            self.fields[name].widget.attrs.update(pattern=NO_FULL_NUMBER, title=FULL_NUMBER_HINT)
+            if self.is_bound and FULL_NUMBER.search(self.data.get(name, "")):
+                self.data = self.data.copy()
+                self.data[name] = ""
+                self.dropped.append(name)
+
+    def clean(self):
+        data = super().clean()
+        for name in self.dropped:
+            self.add_error(name, FULL_NUMBER_HINT)
+        return data
 
 
 def _text(label, *, required: bool = False, max_length: int = 200, **attrs) -> forms.CharField:
@@ -63,7 +94,9 @@ class LookupForm(forms.Form):
     id_number = _id_number()
 
 
-class PersonSearchForm(forms.Form):
+class PersonSearchForm(SearchForm):
+    guarded = ("q",)
+
     q = _text(
         _("姓名 / 拼音首字母 / 证件号后4位"),
         max_length=40,
@@ -243,7 +276,9 @@ class OrganisationCreateForm(forms.Form):
     )
 
 
-class AuditSearchForm(forms.Form):
+class AuditSearchForm(SearchForm):
+    guarded = ("obj",)
+
     actor = _text(_("操作人"), max_length=60)
     obj = _text(
         _("对象（类型:编号 或 名称）"), max_length=60, placeholder=_("如：person:12 或 张伟")

@@ -61,7 +61,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     )
     for entry in page:
         entry.org_unit_name = names.get(entry.org_unit_code, entry.org_unit_code)
-    context = {"form": form, "page": page, "query": query_without_page(request)}
+    context = {"form": form, "page": page, "query": query_without_page(request, form)}
     return list_page(
         request, "workbench/audit/list.html", "workbench/audit/partials/results.html", context
     )

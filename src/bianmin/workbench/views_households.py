@@ -46,7 +46,7 @@ def _search(request: HttpRequest):
 def household_list(request: HttpRequest) -> HttpResponse:
     form, households = _search(request)
     page = paginate(request, households_for_list(households))
-    context = {"form": form, "page": page, "query": query_without_page(request)}
+    context = {"form": form, "page": page, "query": query_without_page(request, form)}
     return list_page(
         request,
         "workbench/households/list.html",

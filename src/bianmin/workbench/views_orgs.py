@@ -46,7 +46,7 @@ def _search(request: HttpRequest):
 def organisation_list(request: HttpRequest) -> HttpResponse:
     form, orgs = _search(request)
     page = paginate(request, orgs.select_related("legal_rep", "division"))
-    context = {"form": form, "page": page, "query": query_without_page(request)}
+    context = {"form": form, "page": page, "query": query_without_page(request, form)}
     return list_page(
         request,
         "workbench/organisations/list.html",

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from bianmin.core.errors import OutOfScope
 from bianmin.core.excel import export_filename, xlsx_response
 from bianmin.registry.exports import export_people, people_with_tags, tag_names
-from bianmin.registry.models import Division, DivisionLevel, Grid, Household, Tag
+from bianmin.registry.models import Division, DivisionLevel, Grid, Household, Person, Tag
 from bianmin.registry.queries import search_people, visible_tags
 from bianmin.registry.services.people import create_person
 from bianmin.workbench.common import (
@@ -54,6 +54,8 @@ def _search(request: HttpRequest) -> tuple[PersonSearchForm, list[Tag], object]:
     if form.is_bound:
         form.is_valid()  # an invalid filter shows its error; the valid ones still apply
         data = form.cleaned_data
+    if form.is_bound and form.dropped:
+        return form, tags, Person.objects.none()
     tag = next((t for t in tags if t.code == data.get("tag")), None)
     people = search_people(
         text=data.get("q", ""),
@@ -71,7 +73,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, people_with_tags(people, tags))
     for person in page:
         person.tag_list = tag_names(person, tags, compact=True)
-    context = {"form": form, "page": page, "query": query_without_page(request)}
+    context = {"form": form, "page": page, "query": query_without_page(request, form)}
     return list_page(
         request, "workbench/people/list.html", "workbench/people/partials/results.html", context
     )
