@@ -152,3 +152,25 @@ def test_audit_search_and_chain_status(clerk_client, admin_client, residents):
     assert "起始日期不能晚于截止日期" in bad.content.decode()
     verify = admin_client.get(reverse("workbench:audit-verify")).content.decode()
     assert "哈希链完整" in verify
+
+
+def test_organisation_and_audit_lists_have_bounded_queries(
+    clerk_client, admin_client, residents, system_actor, django_assert_max_num_queries
+):
+    from bianmin.core import crypto
+
+    rep = crypto.decrypt(residents["li"].id_cipher)
+    for i in range(12):
+        create_organisation(
+            actor=system_actor,
+            credit_code=_code("92420102", f"MA4KX{i:04d}"),
+            name=f"保成商户{i}",
+            division=BAOCHENG,
+            legal_rep_id_number=rep,
+        )
+    with django_assert_max_num_queries(8):
+        response = clerk_client.get(reverse("workbench:organisations"))
+    assert len(response.context["page"]) == 12
+    with django_assert_max_num_queries(9):
+        response = admin_client.get(reverse("workbench:audit"))
+    assert len(response.context["page"]) > 12
