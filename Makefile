@@ -29,10 +29,11 @@ lint: install
 	$(BIN)/ruff format --check src tests bench
 	BIANMIN_ENV=test $(BIN)/bianmin makemigrations --check --dry-run -v 1
 
+# Chromium for the Playwright tests, and a CJK font so screenshots show Chinese, not boxes.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "Installing Debian's Chromium for the browser tests"; \
-	  (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || \
+	@{ command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "wenquanyi\|noto.*cjk"; } || { \
+	  echo "Installing Debian's Chromium and a Chinese font for the browser tests"; \
+	  (apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null) || \
 	  echo "!!! Chromium could not be installed: browser tests will be skipped !!!"; }
 
 test-sqlite: install browser

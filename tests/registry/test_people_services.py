@@ -292,3 +292,37 @@ class TestHouseholds:
             svc.create_household(actor=ACTOR, number="H001", division=TAINING)
         assert codes(e) == {"duplicate_household"}
         assert Household.unscoped.count() == 1
+
+
+class TestResidenceChanges:
+    def test_clearing_the_grid_keeps_the_community(self):
+        grid = factories.grid(BAOCHENG)
+        person = svc.create_person(
+            actor=ACTOR,
+            id_number=factories.id_number(),
+            name="吴梅",
+            phone="13800000011",
+            grid=grid.code,
+        )
+        svc.update_person(actor=ACTOR, person=person, grid="")
+        person.refresh_from_db()
+        assert person.grid is None and person.residence_division_id == BAOCHENG
+        assert person.area_code == "420102002003"
+
+    def test_moving_community_drops_the_old_grid(self):
+        grid = factories.grid(BAOCHENG)
+        person = svc.create_person(
+            actor=ACTOR,
+            id_number=factories.id_number(),
+            name="吴梅",
+            phone="13800000012",
+            grid=grid.code,
+        )
+        svc.update_person(actor=ACTOR, person=person, residence_division=TAINING)
+        person.refresh_from_db()
+        assert person.grid is None and person.area_code == "420102002004"
+
+    def test_household_needs_a_village(self):
+        with pytest.raises(ValidationError) as e:
+            svc.create_household(actor=ACTOR, number="H002", division="")
+        assert codes(e) == {"division_level"}

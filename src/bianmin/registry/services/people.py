@@ -339,18 +339,28 @@ def update_person(*, actor: Actor, person: Person, **changes: Any) -> Person:
             {"relationship": ValidationError(_("与户主关系代码无效。"), code="invalid_choice")}
         )
     if "grid" in changes or "residence_division" in changes:
-        g = resolve_grid(
-            changes.pop("grid", None) or (person.grid_id if "grid" not in changes else None)
-        )
-        residence = (
-            resolve_division(changes.pop("residence_division"), field="residence_division")
-            if "residence_division" in changes
-            else (g.community if g else person.residence_division)
-        )
-        if g is not None and residence is not None and g.community_id != residence.code:
-            raise ValidationError(
-                {"grid": ValidationError(_("网格不属于所选村（社区）。"), code="grid_mismatch")}
+        grid_given = "grid" in changes
+        g = resolve_grid(changes.pop("grid") or None) if grid_given else person.grid
+        if "residence_division" in changes:
+            residence = resolve_division(
+                changes.pop("residence_division") or None, field="residence_division"
             )
+        else:
+            residence = g.community if g else person.residence_division
+        if residence is not None and residence.level != DivisionLevel.VILLAGE:
+            raise ValidationError(
+                {
+                    "residence_division": ValidationError(
+                        _("现居住地应选择到村（社区）一级。"), code="division_level"
+                    )
+                }
+            )
+        if g is not None and residence is not None and g.community_id != residence.code:
+            if grid_given:
+                raise ValidationError(
+                    {"grid": ValidationError(_("网格不属于所选村（社区）。"), code="grid_mismatch")}
+                )
+            g = None  # moved to another community: the old grid no longer applies
         area = area_code_for(g, residence, person.registered_division)
         ensure_in_scope(area)
         diff["area_code"] = [person.area_code, area]
@@ -490,7 +500,7 @@ def create_household(
             }
         )
     div = resolve_division(division)
-    if div.level != DivisionLevel.VILLAGE:
+    if div is None or div.level != DivisionLevel.VILLAGE:
         raise ValidationError(
             {
                 "division": ValidationError(
