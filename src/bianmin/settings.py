@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "bianmin.core",
     "bianmin.registry",
+    "bianmin.catalog",
     "bianmin.workbench",
 ]
 

@@ -62,11 +62,21 @@ class ScopedQuerySet(models.QuerySet):
 
 
 class ScopedManager(models.Manager):
-    """Default manager that applies the current scope; the model names its area field."""
+    """Default manager that applies the current scope.
+
+    A model either names its area field (`scope_area_field = "area_code"`: rows under the
+    user's division prefix) or, when visibility needs more than an area (a case is also seen
+    by the departments reviewing it), defines `scope_q(cls, scope) -> Q` as a classmethod.
+    """
 
     def get_queryset(self) -> models.QuerySet:
         qs = super().get_queryset()
         scope = current_scope.get()
         if scope is None:
             return qs
-        return scope.restrict(qs, self.model.scope_area_field)
+        custom = getattr(self.model, "scope_q", None)
+        if custom is None:
+            return scope.restrict(qs, self.model.scope_area_field)
+        if scope.area_prefix is None:
+            return qs.none()
+        return qs.filter(custom(scope))
