@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "bianmin.core",
     "bianmin.registry",
     "bianmin.catalog",
+    "bianmin.notifications",
     "bianmin.workbench",
 ]
 
