@@ -110,6 +110,24 @@ class ServiceItem(models.Model):
     def __str__(self) -> str:
         return f"{self.name}（{self.code} v{self.version}）"
 
+    @property
+    def accept_level_labels(self) -> list[str]:
+        labels = dict(AcceptLevel.choices)
+        return [str(labels.get(level, level)) for level in self.accept_levels]
+
+    @property
+    def is_instant(self) -> bool:
+        """即办件: decided at the window, no promised working days."""
+        return self.promised_limit_days == 0
+
+    @property
+    def visits_label(self) -> str:
+        if self.max_visits == 0:
+            return str(_("零跑动"))
+        if self.max_visits == 1:
+            return str(_("最多跑一次"))
+        return str(_("最多跑 %(n)s 次") % {"n": self.max_visits})
+
 
 class MaterialForm(models.TextChoices):
     ORIGINAL = "original", _("原件")
