@@ -7,6 +7,7 @@ validate through here, so a number is judged the same way everywhere.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
+_ID_ZERO_OFFSET = 48 * sum(_ID_WEIGHTS)
 _ID18 = re.compile(r"^\d{17}[\dX]$")
 _ID15 = re.compile(r"^\d{15}$")
 # Province-level codes of GB/T 2260 (plus 71/81/82 used for Taiwan, Hong Kong, Macao residents).
@@ -71,7 +73,12 @@ class CitizenId:
 
 
 def id_check_char(first17: str) -> str:
-    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
+    if len(first17) == 17 and first17.isascii() and first17.isdigit():
+        # The MOD 11-2 sum over the ASCII codes, less 48 × the weights: the same sum, in C
+        # (bulk imports check a million numbers; the generator below was a third of it).
+        total = sum(map(operator.mul, first17.encode(), _ID_WEIGHTS)) - _ID_ZERO_OFFSET
+    else:
+        total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
     return _ID_CHECK[total % 11]
 
 
