@@ -270,6 +270,30 @@ def test_members_join_an_existing_household(baocheng_worker):
     assert Household.unscoped.count() == 1
 
 
+def test_a_household_spread_over_several_batches(baocheng_worker, settings):
+    settings.BIANMIN = {**settings.BIANMIN, "IMPORT_BATCH_SIZE": 2}
+    rows = [
+        row("甲", household="H8", relationship="户主"),
+        row("乙", household="H8", relationship="配偶"),
+        row("丙", household="H8", relationship="子"),
+        row("丁"),
+    ]
+    job = do_import(baocheng_worker, csv_bytes(rows))
+    assert_done(job)
+    household = Household.unscoped.get(number="H8")
+    assert household.members.count() == 3 and Household.unscoped.count() == 1
+
+
+def test_full_width_digits_are_read_as_the_same_number(baocheng_worker):
+    number = new_id()
+    full_width = number.translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789"})
+    job = do_import(
+        baocheng_worker, csv_bytes([row("甲", full_width, phone="１３８１２３４５６７８")])
+    )
+    assert_done(job)
+    assert _person(number).phone == "13812345678"
+
+
 # --- scope --------------------------------------------------------------------------------
 
 

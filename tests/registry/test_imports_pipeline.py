@@ -38,6 +38,9 @@ class FakeWriter:
         self.written: list[object] = []
         self.fail_on = fail_on
 
+    def begin(self) -> None:
+        self.written.append("begin")
+
     def write(self, batch: object) -> None:
         if batch == self.fail_on:
             raise RuntimeError("disk full")
@@ -64,7 +67,7 @@ def test_batches_are_written_in_order_and_finalized_inside_the_transaction(fake_
     pipeline._consume_in_thread(
         _producer(items, produced), writer, True, lambda: finished.append(list(fake_tx.log))
     )
-    assert writer.written == items
+    assert writer.written == ["begin", *items]
     assert finished == [["begin"]]  # before the commit
     assert fake_tx.log == ["begin", "commit"]
 
@@ -75,7 +78,7 @@ def test_a_bad_row_rolls_back_and_the_rest_is_still_checked(fake_tx):
     pipeline._consume_in_thread(
         _producer(items, produced), writer, True, lambda: finished.append(True)
     )
-    assert writer.written == ["b0", "b1"]
+    assert writer.written == ["begin", "b0", "b1"]
     assert produced == items  # the producer went on to the end of the file
     assert finished == [] and fake_tx.log == ["begin", "rollback"]
 
@@ -100,7 +103,7 @@ def test_a_reader_failure_rolls_the_writer_back(fake_tx):
 
     with pytest.raises(ValueError, match="truncated"):
         pipeline._consume_in_thread(broken(), writer, True, lambda: None)
-    assert writer.written == ["b0"] and fake_tx.log == ["begin", "rollback"]
+    assert writer.written == ["begin", "b0"] and fake_tx.log == ["begin", "rollback"]
 
 
 def test_without_one_transaction_each_batch_stands_alone(fake_tx):

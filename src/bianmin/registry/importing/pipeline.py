@@ -130,6 +130,7 @@ def _consume(
 ) -> None:
     if single_transaction:
         with transaction.atomic():
+            writer.begin()
             for item in items:
                 if item is _ABORT:
                     transaction.set_rollback(True)

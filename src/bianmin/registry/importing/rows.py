@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _g
 
@@ -32,12 +33,16 @@ from bianmin.registry.importing.columns import (
     relationships,
     residence_types,
 )
+from bianmin.registry.importing.lookups import (
+    HouseholdState,
+    Places,
+    existing_people,
+    load_households,
+)
 from bianmin.registry.models import (
     Division,
     DivisionLevel,
     Grid,
-    Household,
-    Person,
     Relationship,
     ResidenceType,
     Tag,
@@ -47,8 +52,6 @@ from bianmin.registry.services.people import (
     area_code_for,
     ensure_in_scope,
     identity_fields,
-    resolve_division,
-    resolve_grid,
 )
 
 # Column order of a checked person: the stored form, ready for COPY or bulk_create. The
@@ -94,6 +97,11 @@ HOUSEHOLD_FIELDS = (
     "created_at",
     "updated_at",
 )
+_FIELDS = (
+    "name", "id_number", "phone", "ethnicity", "residence_type", "registered_division",
+    "residence_division", "grid", "registered_address", "residence_address", "household",
+    "relationship", "tags",
+)  # fmt: skip
 _TAG_SPLIT = re.compile(r"[,，、;；\s]+")
 _HEAD = Relationship.HEAD.value
 _VILLAGE = DivisionLevel.VILLAGE
@@ -124,13 +132,6 @@ class _Row:
     tags: tuple[str, ...] = ()
 
 
-class _HouseholdState:
-    __slots__ = ("area", "division", "has_head", "id")
-
-    def __init__(self, id: int | None, division: str, area: str, has_head: bool):
-        self.id, self.division, self.area, self.has_head = id, division, area, has_head
-
-
 class RowChecker:
     """Checks batches of rows for one import. Keep one per pass over a file."""
 
@@ -139,24 +140,26 @@ class RowChecker:
         self.job_id = job_id
         self.now = now or timezone.now()
         self.width = len(columns.headers)
-        self._divisions: dict[str, Division | str] = {}
-        self._grids: dict[str, Grid | str] = {}
+        # One C-level call picks a row's cells in _FIELDS order; an absent column reads the
+        # empty cell padded at index `width`.
+        self._pick = itemgetter(*(columns.index.get(key, self.width) for key in _FIELDS))
+        self._places = Places()
         self._tags = {}
         for tag in Tag.objects.all():
             self._tags[tag.code.lower()] = tag
             self._tags[tag.name] = tag
         self._seen: set[int] = set()
-        self._households: dict[str, _HouseholdState] = {}
-        self._in_chunk = 900 if connection.vendor == "sqlite" else 100_000
+        self._households: dict[str, HouseholdState] = {}
 
     # --- one batch ----------------------------------------------------------------------------
 
     def check_batch(self, raw: Sequence[tuple[int, Sequence[Any]]]) -> CheckedBatch:
         batch = CheckedBatch(rows=len(raw))
+        self._preload_places(raw)
         rows = [self._check_fields(number, values) for number, values in raw]
-        hashes = [r.id_hash for r in rows if r.id_hash and not r.problems]
-        existing = self._existing_people(hashes)
-        self._load_households({r.household for r in rows if r.household and not r.problems})
+        existing = existing_people([r.id_hash for r in rows if r.id_hash and not r.problems])
+        numbers = {r.household for r in rows if r.household and not r.problems}
+        load_households([n for n in numbers if n not in self._households], self._households)
         seen = self._seen
         for row in rows:
             if row.id_hash:
@@ -185,20 +188,23 @@ class RowChecker:
     # --- a row's own fields -----------------------------------------------------------------
 
     def _check_fields(self, number: int, values: Sequence[Any]) -> _Row:
-        if len(values) < self.width:
-            values = [*values, *([""] * (self.width - len(values)))]
-        col = self.columns.index
+        if len(values) <= self.width:
+            values = [*values, *([""] * (self.width + 1 - len(values)))]
         problems: list[str] = []
         row = _Row(number, values, problems)
-
-        def text(key: str) -> str:
-            i = col.get(key)
-            return "" if i is None else values[i].strip()
-
-        name = text("name")
+        (
+            name, raw_id, raw_phone, ethnicity, residence_type, registered_code, residence_code,
+            grid_code, registered_address, residence_address, household, relationship, raw_tags,
+        ) = [v.strip() for v in self._pick(values)]  # fmt: skip
+        if not (raw_id + raw_phone + registered_code + residence_code + grid_code).isascii():
+            # Full-width digits (１２３, typed in a Chinese input method) are the same
+            # numbers; without this the ID check's \d would accept them as they are.
+            raw_id, raw_phone, registered_code, residence_code, grid_code = (
+                unicodedata.normalize("NFKC", v)
+                for v in (raw_id, raw_phone, registered_code, residence_code, grid_code)
+            )
         if not name or len(name) > 50:
             problems.append(_g("请填写姓名（不超过50个字）。"))
-        raw_id = text("id_number")
         identity = None
         if "e+" in raw_id.lower() or "." in raw_id:
             problems.append(
@@ -214,31 +220,26 @@ class RowChecker:
                 if raw_id.upper() == EXAMPLE_ID_NUMBER:
                     problems.append(_g("这是导入模板中的示例行，请删除后再导入。"))
         try:
-            phone = normalize_mobile(text("phone"))
+            phone = normalize_mobile(raw_phone)
         except ValidationError as e:
             problems.extend(e.messages)
             phone = ""
-        ethnicity = text("ethnicity")
         if len(ethnicity) > 20:
             problems.append(_g("民族不能超过20个字。"))
-        residence_type = text("residence_type")
         if residence_type:
             residence_type = residence_types().get(residence_type, "")
             if not residence_type:
                 problems.append(_g("人口类型应为户籍、常住或流动。"))
         else:
             residence_type = ResidenceType.REGISTERED.value
-        registered = self._division(text("registered_division"), problems)
-        residence = self._division(text("residence_division"), problems)
-        grid = self._grid(text("grid"), problems)
-        registered_address = text("registered_address")
-        residence_address = text("residence_address")
+        places = self._places
+        registered = places.division(registered_code, problems)
+        residence = places.division(residence_code, problems)
+        grid = places.grid(grid_code, problems)
         if len(registered_address) > 200 or len(residence_address) > 200:
             problems.append(_g("地址不能超过200个字。"))
-        household = text("household")
         if household and (not household.isalnum() or len(household) > 20):
             problems.append(_g("户号应为不超过20位的字母或数字。"))
-        relationship = text("relationship")
         if relationship:
             code = relationships().get(relationship)
             if code is None:
@@ -251,7 +252,7 @@ class RowChecker:
             relationship = code or ""
         elif household:
             problems.append(_g("填写户号时须填写与户主关系。"))
-        tags = self._tag_codes(text("tags"), problems)
+        tags = self._tag_codes(raw_tags, problems)
         if problems:
             return row
         # The place rules of create_person, with its messages.
@@ -305,36 +306,6 @@ class RowChecker:
         ]
         return row
 
-    def _division(self, code: str, problems: list[str]) -> Division | None:
-        if not code:
-            return None
-        hit = self._divisions.get(code)
-        if hit is None:
-            try:
-                hit = resolve_division(code)
-            except ValidationError as e:
-                hit = e.messages[0]
-            self._divisions[code] = hit
-        if isinstance(hit, str):
-            problems.append(hit)
-            return None
-        return hit
-
-    def _grid(self, code: str, problems: list[str]) -> Grid | None:
-        if not code:
-            return None
-        hit = self._grids.get(code)
-        if hit is None:
-            try:
-                hit = resolve_grid(code)
-            except ValidationError as e:
-                hit = e.messages[0]
-            self._grids[code] = hit
-        if isinstance(hit, str):
-            problems.append(hit)
-            return None
-        return hit
-
     def _tag_codes(self, raw: str, problems: list[str]) -> tuple[str, ...]:
         if not raw:
             return ()
@@ -351,34 +322,23 @@ class RowChecker:
                 codes.append(tag.code)
         return tuple(codes)
 
-    # --- what the database already holds ----------------------------------------------------
+    def _preload_places(self, raw: Sequence[tuple[int, Sequence[Any]]]) -> None:
+        index = self.columns.index
+        divisions: set[str] = set()
+        grids: set[str] = set()
+        for key, into in (
+            ("registered_division", divisions),
+            ("residence_division", divisions),
+            ("grid", grids),
+        ):
+            i = index.get(key)
+            if i is not None:
+                into.update(v[i].strip() for _n, v in raw if len(v) > i and v[i])
+        divisions.discard("")
+        grids.discard("")
+        self._places.preload(divisions, grids)
 
-    def _existing_people(self, hashes: list[str]) -> set[str]:
-        found: set[str] = set()
-        for i in range(0, len(hashes), self._in_chunk):
-            found.update(
-                Person.unscoped.filter(id_hash__in=hashes[i : i + self._in_chunk]).values_list(
-                    "id_hash", flat=True
-                )
-            )
-        return found
-
-    def _load_households(self, numbers: set[str]) -> None:
-        numbers = [n for n in numbers if n not in self._households]
-        for i in range(0, len(numbers), self._in_chunk):
-            found = {
-                pk: (number, division, area)
-                for pk, number, division, area in Household.unscoped.filter(
-                    number__in=numbers[i : i + self._in_chunk]
-                ).values_list("pk", "number", "division_id", "area_code")
-            }
-            headed = set(
-                Person.unscoped.filter(
-                    household_id__in=list(found), relationship=_HEAD
-                ).values_list("household_id", flat=True)
-            )
-            for pk, (number, division, area) in found.items():
-                self._households[number] = _HouseholdState(pk, division, area, pk in headed)
+    # --- households -------------------------------------------------------------------------
 
     def _place_in_household(self, row: _Row, batch: CheckedBatch) -> bool:
         """Join the row's person to its 户 (found, or created from this first row of it)."""
@@ -408,7 +368,7 @@ class RowChecker:
             except PermissionDenied as e:
                 row.problems.append(str(e))
                 return False
-            state = _HouseholdState(None, division.code, area, False)
+            state = HouseholdState(None, division.code, area, False)
             address = person[_REGISTERED_ADDRESS] or person[_RESIDENCE_ADDRESS]
             new = (
                 row.household,

@@ -45,25 +45,46 @@ class BatchWriter:
         self.tag_source = tag_source[:100]
         self.added_by_id = added_by_id
         self.totals = WriteTotals()
-        self._household_ids: dict[str, int] = {}  # households this import created
         self._copy = connection.vendor == "postgresql"
+        self._whole_file = False
+
+    def begin(self) -> None:
+        """Called first inside a transaction that will hold the whole file."""
+        # No savepoint per batch then: each batch would run as a subtransaction, and every
+        # row a batch references (a community, a grid, the job) would get a new MultiXact of
+        # all earlier batches' key-share locks on it — quadratic in the number of batches.
+        # A collision with a concurrent registration fails the whole import instead (it is
+        # all-or-nothing anyway); running it again skips whoever is registered by then.
+        self._whole_file = True
+        if self._copy:
+            # Check foreign keys as each COPY ends rather than all at COMMIT (Django declares
+            # them DEFERRABLE INITIALLY DEFERRED): the checks then overlap with reading the
+            # next batch instead of running alone at the end, and the server keeps no queue
+            # of a million pending trigger events.
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
     def write(self, batch: CheckedBatch) -> None:
+        if self._whole_file:
+            self.totals.created += self._write(batch, {})
+            self.totals.households_created += len(batch.new_households)
+            return
         for attempt in range(2):
             try:
                 new_ids: dict[str, int] = {}
                 with transaction.atomic():
-                    created = (self._write_copy if self._copy else self._write_orm)(batch, new_ids)
+                    created = self._write(batch, new_ids)
             except IntegrityError:
                 if attempt:
                     raise
                 batch = self._without_existing(batch)
             else:
-                # Only now: ids of a rolled-back attempt must never be reused.
-                self._household_ids.update(new_ids)
                 self.totals.created += created
                 self.totals.households_created += len(batch.new_households)
                 return
+
+    def _write(self, batch: CheckedBatch, new_ids: dict[str, int]) -> int:
+        return (self._write_copy if self._copy else self._write_orm)(batch, new_ids)
 
     # --- PostgreSQL ---------------------------------------------------------------------------
 
@@ -140,14 +161,24 @@ class BatchWriter:
     # --- shared -----------------------------------------------------------------------------
 
     def _with_household_ids(self, people: list[tuple], new_ids: dict[str, int]) -> list[tuple]:
-        """Replace the 户号 of households this import created by their ids."""
-        known = self._household_ids
+        """Replace the 户号 of households this import created by their ids: those of this
+        batch are in `new_ids`, earlier ones (a 户 split across batches) are looked up —
+        within this import's transaction, so they are visible — rather than kept in memory."""
+        earlier = {
+            p[HOUSEHOLD_SLOT]
+            for p in people
+            if isinstance(p[HOUSEHOLD_SLOT], str) and p[HOUSEHOLD_SLOT] not in new_ids
+        }
+        ids = dict(new_ids)
+        if earlier:
+            ids.update(
+                Household.unscoped.filter(number__in=list(earlier)).values_list("number", "pk")
+            )
         out = []
         for p in people:
             number = p[HOUSEHOLD_SLOT]
             if isinstance(number, str):
-                pk = new_ids.get(number) or known[number]
-                p = (*p[:HOUSEHOLD_SLOT], pk, *p[HOUSEHOLD_SLOT + 1 :])
+                p = (*p[:HOUSEHOLD_SLOT], ids[number], *p[HOUSEHOLD_SLOT + 1 :])
             out.append(p)
         return out
 
@@ -156,13 +187,13 @@ class BatchWriter:
         hashes = [p[1] for p in batch.people]
         taken = set(Person.unscoped.filter(id_hash__in=hashes).values_list("id_hash", flat=True))
         numbers = [h[0] for h in batch.new_households]
-        self._household_ids.update(
-            Household.unscoped.filter(number__in=numbers).values_list("number", "pk")
+        registered = set(
+            Household.unscoped.filter(number__in=numbers).values_list("number", flat=True)
         )
         self.totals.unchanged += len(taken)
         return CheckedBatch(
             people=[p for p in batch.people if p[1] not in taken],
-            new_households=[h for h in batch.new_households if h[0] not in self._household_ids],
+            new_households=[h for h in batch.new_households if h[0] not in registered],
             tag_links=[t for t in batch.tag_links if t[0] not in taken],
             errors=batch.errors,
             unchanged=batch.unchanged,

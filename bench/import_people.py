@@ -1,0 +1,440 @@
+"""Bulk import of 1,000,000 people into PostgreSQL: throughput and peak memory.
+
+    .venv/bin/python bench/run.py import [--people 1000000] [--mode all|valid] [--batch N]
+
+1. Recreates the database `bianmin_bench_import` (migrations, the division tree, two grids
+   per Wuhan community, a city-level administrator to import as).
+2. Writes a register CSV of valid people once (var/bench/, reused): real Wuhan community,
+   grid and district codes, valid GB 11643 numbers from `make_citizen_id`, households of one
+   to four with a head each, 8% with a key-population tag, 30% placed by grid.
+3. Baseline: the same rows' stored values (encrypted, hashed, masked — computed beforehand,
+   not timed) COPYed straight into the household, person and tag tables in one transaction,
+   no checks at all. This is the ceiling the database sets on this machine.
+4. Import: empties the tables and runs `run_import` on the CSV in a child process, so the
+   child's peak RSS (getrusage RUSAGE_CHILDREN) is the import's, Django included.
+
+Prints people/s of both, the ratio import/baseline, and the import's peak RSS.
+Targets (issue): ≥ 20,000 people/s, peak memory < 500 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DB_NAME = "bianmin_bench_import"
+PG_SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+WORK = ROOT / "var" / "bench"
+USERNAME = "bench_importer"
+HEADERS = [
+    "姓名",
+    "身份证号码",
+    "手机号码",
+    "民族",
+    "人口类型",
+    "户籍地区划代码",
+    "户籍地址",
+    "现居住村（社区）区划代码",
+    "网格编码",
+    "现居住地址",
+    "户号",
+    "与户主关系",
+    "重点人群标签",
+]
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘欧阳司马"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚华建国红梅文斌俊鹏辉玉婷浩宇子涵"
+TAGS = ["残疾人", "低保对象", "退役军人", "dibao", "空巢（留守）老人", "登记失业人员"]
+FILE_VERSION = 1  # bump when the generator changes, so a stale CSV is not reused
+
+
+def django_env() -> dict[str, str]:
+    return {
+        **os.environ,
+        "BIANMIN_ENV": "test",
+        "DATABASE_URL": f"{PG_SERVER}/{DB_NAME}",
+        "BIANMIN_LOG_LEVEL": "WARNING",
+        "BIANMIN_MEDIA_ROOT": str(WORK / "media"),
+        "BIANMIN_IMPORT_INLINE_THREAD": "0",
+    }
+
+
+def setup_django() -> None:
+    os.environ.update(django_env())
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bianmin.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+# --- the register file ----------------------------------------------------------------------
+
+
+def communities() -> list[tuple[str, str]]:
+    """(community code, its county code) of every Wuhan village/community in the shipped data."""
+    from bianmin.registry.divisions_data import SHIPPED_DIR
+
+    with (SHIPPED_DIR / "villages.csv").open(encoding="utf-8") as f:
+        return [(r["code"], r["areaCode"]) for r in csv.DictReader(f)]
+
+
+def generate(path: Path, people: int) -> dict[str, int]:
+    """Write the CSV; return what a correct import must create."""
+    from bianmin.core.identifiers import make_citizen_id
+
+    places = communities()
+    start = dt.date(1940, 1, 1)
+    counts = {"people": 0, "households": 0, "tags": 0}
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("w", encoding="utf-8-sig", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(HEADERS)
+        i = h = 0
+        while i < people:
+            size = min((3, 2, 4, 1, 3, 2)[h % 6], people - i)
+            community, county = places[(h * 7919) % len(places)]
+            grid = f"{community}{h % 2 + 1:02d}" if h % 10 < 3 else ""
+            number = f"H{h:010d}"
+            address = f"武汉市{h % 97 + 1}路{h % 389 + 1}号"
+            counts["households"] += 1
+            for k in range(size):
+                # (district, birth date, sequence) is unique for every i below 13 × 30000 × 1000.
+                region = (
+                    "420102",
+                    "420103",
+                    "420104",
+                    "420105",
+                    "420106",
+                    "420107",
+                    "420111",
+                    "420112",
+                    "420113",
+                    "420114",
+                    "420115",
+                    "420116",
+                    "420117",
+                )[i % 13]
+                birth = start + dt.timedelta(days=(i // 13) % 30000)
+                id_number = make_citizen_id(region, birth, (i // 390000) * 2 + (i % 2))
+                name = (
+                    SURNAMES[i % len(SURNAMES)]
+                    + GIVEN[(i * 7) % len(GIVEN)]
+                    + (GIVEN[(i * 13) % len(GIVEN)] if i % 3 else "")
+                )
+                kind = ("户籍", "户籍", "常住", "户籍", "流动")[i % 5]
+                tag = TAGS[i % len(TAGS)] if i % 12 == 0 else ""
+                counts["tags"] += bool(tag)
+                out.writerow(
+                    [
+                        name,
+                        id_number,
+                        f"1{3 + i % 7}{i % 100000000:09d}",
+                        "汉族",
+                        kind,
+                        community if kind == "户籍" else county,
+                        address if kind == "户籍" else "",
+                        "" if grid else community,
+                        grid,
+                        address,
+                        number,
+                        ("户主", "配偶", "子", "父母")[k],
+                        tag,
+                    ]
+                )
+                i += 1
+            h += 1
+        counts["people"] = i
+    tmp.replace(path)
+    return counts
+
+
+# --- the database ---------------------------------------------------------------------------
+
+
+def recreate_database() -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}"')
+        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from django.contrib.auth import get_user_model
+
+    from bianmin.registry.models import Division, Grid, OrgUnit, Staff
+    from bianmin.registry.services.divisions import load_divisions
+
+    load_divisions(city_prefix="4201")
+    Grid.unscoped.bulk_create(
+        [
+            Grid(code=f"{code}{n:02d}", name=f"第{n}网格", community_id=code)
+            for code, _county in communities()
+            for n in (1, 2)
+        ],
+        batch_size=5000,
+    )
+    city = Division.objects.get(code="420100")
+    unit = OrgUnit.objects.create(
+        code="BENCH-CITY", name="武汉市政务服务中心", kind="centre", division=city
+    )
+    user = get_user_model().objects.create_user(username=USERNAME, password="bench-only-0000")
+    Staff.objects.create(user=user, org_unit=unit, role="admin", display_name="导入基准")
+
+
+def empty_tables() -> None:
+    from django.db import connection
+
+    with connection.cursor() as c:
+        c.execute(
+            "TRUNCATE registry_persontag, registry_person, registry_household "
+            "RESTART IDENTITY CASCADE"
+        )
+        c.execute("VACUUM ANALYZE registry_person")
+
+
+def baseline(path: Path) -> tuple[float, int]:
+    """COPY the rows' pre-computed stored values; return (seconds, people)."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from bianmin.core import crypto
+    from bianmin.core.identifiers import parse_citizen_id
+    from bianmin.core.masking import mask_id_number
+    from bianmin.registry.importing.columns import relationships, residence_types
+    from bianmin.registry.models import Tag
+    from bianmin.registry.naming import initials
+
+    now = timezone.now().isoformat()
+    tag_codes = {t.name: t.code for t in Tag.objects.all()} | {
+        t.code: t.code for t in Tag.objects.all()
+    }
+    households: dict[str, int] = {}
+    buffers = {"household": [], "person": [], "tag": []}
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        reader = csv.reader(f)
+        next(reader)
+        for pk, r in enumerate(reader, start=1):
+            (
+                name,
+                number,
+                phone,
+                ethnicity,
+                kind,
+                registered,
+                registered_address,
+                community,
+                grid,
+                address,
+                household,
+                relationship,
+                tag,
+            ) = r
+            cid = parse_citizen_id(number)
+            village = grid[:12] if grid else community
+            area = grid or community
+            if household not in households:
+                households[household] = len(households) + 1
+                buffers["household"].append(
+                    "\t".join(
+                        [
+                            str(households[household]),
+                            household,
+                            "family",
+                            village,
+                            grid or "\\N",
+                            address,
+                            area,
+                            now,
+                            now,
+                        ]
+                    )
+                )
+            buffers["person"].append(
+                "\t".join(
+                    [
+                        str(pk),
+                        crypto.encrypt(cid.number),
+                        crypto.lookup_hash(cid.number),
+                        mask_id_number(cid.number),
+                        cid.number[-4:],
+                        name,
+                        initials(name),
+                        cid.sex,
+                        cid.birth_date.isoformat(),
+                        ethnicity,
+                        phone,
+                        relationships()[relationship],
+                        registered_address,
+                        address,
+                        residence_types()[kind],
+                        "alive",
+                        "",
+                        area,
+                        now,
+                        now,
+                        grid or "\\N",
+                        str(households[household]),
+                        registered,
+                        village,
+                        "\\N",
+                    ]
+                )
+            )
+            if tag:
+                buffers["tag"].append(f"{pk}\t{tag_codes[tag]}\tbench\t\\N")
+    tables = {
+        "household": (
+            "registry_household",
+            "id, number, household_type, division_id, grid_id, "
+            "address, area_code, created_at, updated_at",
+        ),
+        "person": (
+            "registry_person",
+            "id, id_cipher, id_hash, id_masked, id_last4, name, "
+            "name_initials, sex, birth_date, ethnicity, phone, relationship, "
+            "registered_address, residence_address, residence_type, life_status, "
+            "status_source, area_code, created_at, updated_at, grid_id, household_id, "
+            "registered_division_id, residence_division_id, source_import_id",
+        ),
+        "tag": ("registry_persontag", "person_id, tag_id, source, added_by_id"),
+    }
+    data = {k: ("\n".join(v) + "\n").encode() for k, v in buffers.items()}
+    del buffers
+    started = time.perf_counter()
+    from django.db import transaction
+
+    with transaction.atomic(), connection.cursor() as c:
+        for key in ("household", "person", "tag"):
+            table, columns = tables[key]
+            with c.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                blob = data[key]
+                for i in range(0, len(blob), 1 << 20):
+                    copy.write(blob[i : i + (1 << 20)])
+    return time.perf_counter() - started, len(data["person"].splitlines())
+
+
+# --- the import, in a child process ---------------------------------------------------------
+
+
+def child(path: Path, mode: str) -> None:
+    setup_django()
+    from django.contrib.auth import get_user_model
+
+    from bianmin.core.scope import acting_in
+    from bianmin.registry.access import actor_for, scope_for
+    from bianmin.registry.services.imports import create_import_job, run_import
+
+    if os.environ.get("BENCH_IMPORT_BATCH"):
+        from django.conf import settings
+
+        settings.BIANMIN["IMPORT_BATCH_SIZE"] = int(os.environ["BENCH_IMPORT_BATCH"])
+    user = get_user_model().objects.get(username=USERNAME)
+    started = time.perf_counter()
+    with acting_in(scope_for(user)), path.open("rb") as handle:
+        job = create_import_job(actor=actor_for(user), file=handle, file_name=path.name, mode=mode)
+    created = time.perf_counter()
+    job = run_import(job.pk)
+    done = time.perf_counter()
+    print(
+        json.dumps(
+            {
+                "upload_seconds": created - started,
+                "import_seconds": done - created,
+                "status": job.status,
+                "message": job.message,
+                "rows": job.processed_rows,
+                "created": job.created_count,
+                "errors": job.error_count,
+            },
+            ensure_ascii=False,
+        )
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=1_000_000)
+    parser.add_argument("--mode", choices=["all", "valid"], default="all")
+    parser.add_argument("--batch", type=int, help="BIANMIN['IMPORT_BATCH_SIZE'] for the run")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        child(args.child, args.mode)
+        return 0
+
+    setup_django()
+    WORK.mkdir(parents=True, exist_ok=True)
+    path = WORK / f"people-{args.people}-v{FILE_VERSION}.csv"
+    meta = path.with_suffix(".json")
+    t = time.perf_counter()
+    if not (path.exists() and meta.exists()):
+        meta.write_text(json.dumps(generate(path, args.people)))
+        print(
+            f"generated {path.name} ({path.stat().st_size / 1e6:.0f} MB) "
+            f"in {time.perf_counter() - t:.0f} s"
+        )
+    expected = json.loads(meta.read_text())
+    recreate_database()
+
+    empty_tables()
+    seconds, rows = baseline(path)
+    base_rate = rows / seconds
+    print(f"baseline COPY   : {rows:,} people in {seconds:6.1f} s = {base_rate:9,.0f} people/s")
+
+    empty_tables()
+    env = django_env()
+    if args.batch:
+        env["BENCH_IMPORT_BATCH"] = str(args.batch)
+    proc = subprocess.run(
+        [sys.executable, __file__, "--child", str(path), "--mode", args.mode],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    if proc.returncode:
+        print(proc.stdout, proc.stderr, sep="\n")
+        return 1
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    rate = result["rows"] / result["import_seconds"]
+    print(
+        f"import ({args.mode:5})  : {result['rows']:,} people in "
+        f"{result['import_seconds']:6.1f} s = {rate:9,.0f} people/s "
+        f"(upload + header check before it: {result['upload_seconds']:.1f} s)"
+    )
+    print(f"ratio import/baseline: {rate / base_rate:.2f}")
+    print(f"peak RSS of the import process: {peak_mb:,.0f} MB")
+    print(f"result: {result['status']} — {result['message']}")
+    return _verify(result, expected, rate, peak_mb)
+
+
+def _verify(result: dict, expected: dict, rate: float, peak_mb: float) -> int:
+    from bianmin.registry.models import Household, Person, PersonTag
+
+    counts = {
+        "people": Person.unscoped.count(),
+        "households": Household.unscoped.count(),
+        "tags": PersonTag.objects.count(),
+    }
+    ok = counts == expected and result["status"] == "done"
+    print(f"database holds {counts} (expected {expected}): {'OK' if ok else 'MISMATCH'}")
+    print(
+        f"targets: ≥ 20,000 people/s {'met' if rate >= 20_000 else 'NOT met'}, "
+        f"< 500 MB {'met' if peak_mb < 500 else 'NOT met'}"
+    )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
