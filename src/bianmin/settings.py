@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "bianmin.registry",
     "bianmin.catalog",
     "bianmin.notifications",
+    "bianmin.cases",
+    "bianmin.queueing",
     "bianmin.workbench",
 ]
 

@@ -1,0 +1,387 @@
+"""Acceptance decisions (受理 / 容缺受理 / 补正 / 不予受理), resubmission and pledges.
+
+`accept_checked` and `return_checked` are the single place these transitions are written;
+intake (new applications) and the services below (cases waiting as `submitted` or
+`returned`) both go through them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bianmin.cases.models import (
+    Case,
+    CaseMaterial,
+    CaseStatus,
+    DeficiencyPledge,
+    EventAction,
+    IntakeChannel,
+    MaterialSource,
+    PauseKind,
+    ReviewStatus,
+)
+from bianmin.cases.services import messages
+from bianmin.cases.services.common import (
+    locked,
+    record_event,
+    require_reason,
+    require_staff,
+    require_status,
+    save,
+    today,
+)
+from bianmin.cases.services.deadlines import end_pause, refresh_due, start_pause
+from bianmin.cases.services.handling import create_reviews, record_visit_in
+from bianmin.cases.services.precheck import (
+    Outcome,
+    Precheck,
+    Provided,
+    normalise_provided,
+    precheck,
+)
+from bianmin.cases.services.rules import (
+    INTAKE_ROLES,
+    applicant_of,
+    channel_of,
+    check_acceptable_here,
+    item_of,
+)
+from bianmin.core.audit import Actor
+from bianmin.registry.models import Staff
+
+# --- 容缺受理 -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PledgeInput:
+    """The applicant's written pledge (承诺书): these materials by this date."""
+
+    materials: tuple[str, ...]
+    due_date: dt.date
+
+    def only(self, checked: Precheck) -> PledgeInput:
+        missing = {c.code for c in checked.missing}
+        return PledgeInput(tuple(c for c in self.materials if c in missing), self.due_date)
+
+
+def _pledge_error(message, code: str, **params) -> ValidationError:
+    return ValidationError({"pledge": ValidationError(message, code=code, params=params)})
+
+
+def validate_pledge(checked: Precheck, pledge: PledgeInput, *, partial: bool = False) -> None:
+    """A pledge must cover exactly the missing materials, all non-essential, of an item that
+    allows 容缺受理, by a date after today. `partial`: the pledge may also name materials of
+    other items (a bundle)."""
+    missing = {c.code: c for c in checked.missing}
+    if not missing:
+        return
+    if not checked.item.allows_deficiency:
+        raise _pledge_error(
+            _("事项“%(item)s”不实行容缺受理。"), "deficiency_not_allowed", item=checked.item.name
+        )
+    essential = [c.name for c in missing.values() if c.essential]
+    if essential:
+        raise _pledge_error(
+            _("关键材料缺失，不能容缺受理：%(names)s。"),
+            "essential_material_missing",
+            names="、".join(essential),
+        )
+    uncovered = [c.name for code, c in missing.items() if code not in pledge.materials]
+    extra = [] if partial else [c for c in pledge.materials if c not in missing]
+    if uncovered or extra:
+        raise _pledge_error(
+            _("承诺书所列材料应与缺少的材料一致（缺少：%(names)s）。"),
+            "pledge_materials_mismatch",
+            names="、".join(c.name for c in missing.values()),
+        )
+    if pledge.due_date <= today():
+        raise _pledge_error(_("承诺补交日期应晚于今天。"), "pledge_due_in_past")
+
+
+# --- materials on file ----------------------------------------------------------------------
+
+
+def file_materials(case: Case, checked: Precheck, *, only: set[str] | None = None) -> None:
+    """Put on file what was handed in and what shared data will supply."""
+    now = timezone.now()
+    rows = [
+        CaseMaterial(
+            case=case,
+            material_id=c.material_id,
+            code=c.code,
+            name=c.name,
+            source=MaterialSource.SUBMITTED
+            if c.outcome == Outcome.SUBMITTED
+            else MaterialSource.SHARED,
+            form=c.provided_form,
+            received_at=now,
+        )
+        for c in checked.checks
+        if c.outcome in (Outcome.SUBMITTED, Outcome.SHARED) and (only is None or c.code in only)
+    ]
+    if rows:
+        CaseMaterial.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["case", "code"],
+            update_fields=["source", "form", "received_at"],
+        )
+
+
+def on_file(case: Case) -> list[Provided]:
+    return [
+        Provided(code, form)
+        for code, form in case.materials.filter(source=MaterialSource.SUBMITTED).values_list(
+            "code", "form"
+        )
+    ]
+
+
+def _recheck(case: Case, extra: list[Provided] = (), applicable: Iterable[str] = ()) -> Precheck:
+    given = {p.code: p for p in on_file(case)}
+    given.update({p.code: p for p in extra})
+    return precheck(
+        item=item_of(case),
+        applicant=applicant_of(case),
+        provided=given.values(),
+        channel=case.channel,
+        applicable=applicable,
+    )
+
+
+# --- the two outcomes of a precheck ---------------------------------------------------------
+
+
+def accept_checked(
+    case: Case,
+    checked: Precheck,
+    *,
+    actor: Actor,
+    staff: Staff | None,
+    pledge: PledgeInput | None,
+    notify: bool,
+) -> None:
+    if checked.problems:
+        raise ValidationError("；".join(checked.problems), code="applicant_not_eligible")
+    if checked.missing and pledge is None:
+        raise ValidationError(
+            _("材料不齐全，不能受理（缺少：%(names)s）。请一次性告知申请人补正，或按容缺受理。"),
+            code="materials_missing",
+            params={"names": "、".join(c.name for c in checked.missing)},
+        )
+    from_status = case.status
+    case.accepted_at, case.accepted_on = timezone.now(), today()
+    if staff is not None and case.org_unit_id is None:
+        # An online application belongs to the centre that accepted it from now on.
+        case.org_unit, case.area_code = staff.org_unit, staff.org_unit.division.prefix
+    case.promised_days = checked.item.promised_limit_days
+    refresh_due(case)
+    opened = create_reviews(case, checked.item)
+    case.status = CaseStatus.IN_REVIEW if opened else CaseStatus.ACCEPTED
+    case.save()
+    pledge_row = None
+    if pledge is not None and checked.missing:
+        pledge_row = DeficiencyPledge.objects.create(
+            case=case,
+            materials=[{"code": c.code, "name": c.name} for c in checked.missing],
+            due_date=pledge.due_date,
+        )
+    pledged = [m["name"] for m in pledge_row.materials] if pledge_row else None
+    record_event(
+        case,
+        actor=actor,
+        action=EventAction.ACCEPTED,
+        from_status=from_status,
+        data={
+            "due_date": case.due_date.isoformat(),
+            "due_provisional": case.due_provisional,
+            "promised_days": case.promised_days,
+            "pledge": pledge_row.materials if pledge_row else None,
+            "pledge_due": pledge_row.due_date.isoformat() if pledge_row else None,
+        },
+        message=messages.accepted(
+            case, pledged=pledged, pledge_due=pledge_row.due_date if pledge_row else None
+        )
+        if notify
+        else None,
+    )
+
+
+def return_checked(
+    case: Case, checked: Precheck, *, actor: Actor, reason: str, notify: bool
+) -> None:
+    names = [c.name for c in checked.missing]
+    if not names and not reason:
+        raise ValidationError(
+            _("材料齐全，无需补正；如需补正其他内容，请填写理由。"), code="nothing_to_supplement"
+        )
+    from_status = case.status
+    case.status = CaseStatus.RETURNED
+    start_pause(case, actor=actor, kind=PauseKind.SUPPLEMENT, started_on=today(), reason=reason)
+    save(case, "status", "paused_since")
+    record_event(
+        case,
+        actor=actor,
+        action=EventAction.RETURNED,
+        from_status=from_status,
+        reason=reason,
+        data={"notice": checked.notice()},
+        message=messages.returned(case, names or [reason]) if notify else None,
+    )
+
+
+# --- cases waiting for a clerk --------------------------------------------------------------
+
+
+def _clerk_for(actor: Actor, case: Case) -> Staff:
+    staff = require_staff(actor, roles=INTAKE_ROLES)
+    check_acceptable_here(item_of(case), staff, channel_of(staff), filed=True)
+    return staff
+
+
+@transaction.atomic
+def accept(
+    *,
+    actor: Actor,
+    case: Case,
+    pledge: PledgeInput | None = None,
+    applicable: Iterable[str] = (),
+) -> Case:
+    """受理 a waiting case (online application, or one whose supplement came in), after the
+    clerk's precheck of the materials on file."""
+    case = locked(case)
+    require_status(case, [CaseStatus.SUBMITTED], _("受理"))
+    staff = _clerk_for(actor, case)
+    checked = _recheck(case, applicable=applicable)
+    if pledge is not None:
+        validate_pledge(checked, pledge)
+    accept_checked(case, checked, actor=actor, staff=staff, pledge=pledge, notify=True)
+    return case
+
+
+@transaction.atomic
+def return_for_supplement(
+    *, actor: Actor, case: Case, reason: str = "", applicable: Iterable[str] = ()
+) -> Precheck:
+    """补正: tell the applicant everything missing at once; the clock stops until resubmit.
+    Returns the precheck whose `notice()` is the printable one-time notice."""
+    case = locked(case)
+    require_status(case, [CaseStatus.SUBMITTED], _("告知补正"))
+    _clerk_for(actor, case)
+    checked = _recheck(case, applicable=applicable)
+    return_checked(case, checked, actor=actor, reason=(reason or "").strip(), notify=True)
+    return checked
+
+
+@transaction.atomic
+def refuse_acceptance(*, actor: Actor, case: Case, reason: str) -> Case:
+    """不予受理 (with the reason, e.g. not this authority's matter)."""
+    case = locked(case)
+    require_status(case, [CaseStatus.SUBMITTED, CaseStatus.RETURNED], _("不予受理"))
+    if case.accepted_at is not None:
+        raise ValidationError(_("办件已受理，请作出不予批准的决定。"), code="invalid_transition")
+    _clerk_for(actor, case)
+    reason = require_reason(reason)
+    from_status = case.status
+    end_pause(case, ended_on=today())
+    case.status = CaseStatus.NOT_ACCEPTED
+    case.closed_at, case.closed_on = timezone.now(), today()
+    save(case, "status", "paused_since", "closed_at", "closed_on")
+    record_event(
+        case,
+        actor=actor,
+        action=EventAction.NOT_ACCEPTED,
+        from_status=from_status,
+        reason=reason,
+        message=messages.not_accepted(case, reason),
+    )
+    return case
+
+
+@transaction.atomic
+def resubmit(
+    *,
+    actor: Actor,
+    case: Case,
+    provided: Iterable[str | Mapping[str, Any] | Provided],
+    channel: str = IntakeChannel.WINDOW,
+) -> Precheck:
+    """补正材料 received: the clock restarts (the due date moves by the paused working days).
+    Before acceptance the case waits for acceptance again; after it, the returning reviews
+    reopen. `channel` window records the applicant's visit."""
+    case = locked(case)
+    require_status(case, [CaseStatus.RETURNED], _("接收补正材料"))
+    staff = require_staff(actor)
+    given = normalise_provided(provided)
+    checked = _recheck(case, extra=given)
+    file_materials(case, checked, only={p.code for p in given} | {c.code for c in checked.shared})
+    due_before = case.due_date
+    pause = end_pause(case, ended_on=today())
+    from_status = case.status
+    if case.accepted_at is None:
+        case.status = CaseStatus.SUBMITTED
+    else:
+        case.status = CaseStatus.IN_REVIEW
+        case.reviews.filter(status=ReviewStatus.RETURNED).update(
+            status=ReviewStatus.OPEN, opened_at=timezone.now()
+        )
+    save(case, "status", "paused_since", "paused_workdays", "due_date", "due_provisional")
+    if channel == IntakeChannel.WINDOW:
+        record_visit_in(case, actor=actor, purpose=str(_("补正材料")), org_unit=staff.org_unit)
+    record_event(
+        case,
+        actor=actor,
+        action=EventAction.RESUBMITTED,
+        from_status=from_status,
+        data={
+            "materials": [p.code for p in given],
+            "paused_workdays": pause.workdays if pause else 0,
+            "due_before": due_before.isoformat() if due_before else None,
+            "due_after": case.due_date.isoformat() if case.due_date else None,
+            "still_missing": [c.as_dict() for c in checked.missing],
+        },
+        message=messages.resubmitted(case),
+    )
+    return checked
+
+
+@transaction.atomic
+def fulfil_pledge(
+    *,
+    actor: Actor,
+    case: Case,
+    provided: Iterable[str | Mapping[str, Any] | Provided],
+    channel: str = IntakeChannel.WINDOW,
+) -> DeficiencyPledge:
+    """容缺材料 brought in: filed; the pledge is fulfilled once every listed one is in."""
+    case = locked(case)
+    staff = require_staff(actor)
+    pledge = DeficiencyPledge.objects.select_for_update().filter(case=case).first()
+    if pledge is None or pledge.fulfilled_at is not None:
+        raise ValidationError(_("该办件没有待履行的容缺承诺。"), code="no_open_pledge")
+    given = normalise_provided(provided)
+    checked = _recheck(case, extra=given)
+    file_materials(case, checked, only={p.code for p in given})
+    if channel == IntakeChannel.WINDOW:
+        record_visit_in(case, actor=actor, purpose=str(_("补交容缺材料")), org_unit=staff.org_unit)
+    filed = set(case.materials.values_list("code", flat=True))
+    if all(m["code"] in filed for m in pledge.materials):
+        pledge.fulfilled_at = timezone.now()
+        pledge.save(update_fields=["fulfilled_at"])
+        record_event(
+            case,
+            actor=actor,
+            action=EventAction.PLEDGE_FULFILLED,
+            from_status=case.status,
+            data={"materials": [m["code"] for m in pledge.materials]},
+            message=messages.pledge_fulfilled(case),
+        )
+    return pledge

@@ -1,0 +1,199 @@
+"""Shared by every case service: who the actor is, fetching a case within scope, and writing
+a transition (event + notifications) in the caller's transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bianmin.cases.models import Case, CaseEvent, CaseStatus
+from bianmin.core import audit
+from bianmin.core.audit import Actor
+from bianmin.core.errors import OutOfScope
+from bianmin.core.models import AuditAction
+from bianmin.notifications.models import Channel
+from bianmin.notifications.services import queue_message
+from bianmin.registry.models import Role, Staff
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+# --- who acts -------------------------------------------------------------------------------
+
+
+def staff_of(actor: Actor) -> Staff | None:
+    if actor.user_id is None:
+        return None
+    return (
+        Staff.objects.select_related("org_unit__division", "department")
+        .filter(user_id=actor.user_id)
+        .first()
+    )
+
+
+def require_staff(actor: Actor, roles: Iterable[str] | None = None) -> Staff:
+    staff = staff_of(actor)
+    if staff is None:
+        raise PermissionDenied(_("需要工作人员账号办理。"))
+    if roles is not None and staff.role not in set(roles) | {Role.ADMIN}:
+        raise PermissionDenied(
+            _("您的岗位（%(role)s）不能办理此项操作。") % {"role": staff.get_role_display()}
+        )
+    return staff
+
+
+def in_department(staff: Staff, *department_codes: str) -> bool:
+    return staff.role == Role.ADMIN or staff.department_id in department_codes
+
+
+# --- the case -------------------------------------------------------------------------------
+
+
+def locked(case: Case | str) -> Case:
+    """The case re-read under a row lock, within the acting user's scope: 403 outside it.
+
+    Every transition starts here, so two clerks acting on one case at once are serialised
+    and the second sees the first's result (and fails its state check cleanly)."""
+    lookup = {"case_no": case} if isinstance(case, str) else {"pk": case.pk}
+    found = Case.objects.select_for_update().filter(**lookup).first()
+    if found is None:
+        if Case.unscoped.filter(**lookup).exists():
+            raise OutOfScope()
+        raise Case.DoesNotExist(_("办件不存在。"))
+    return found
+
+
+def access_case(*, actor: Actor, case_no: str) -> Case:
+    """One case for display, within scope; the read is audited (a case shows its applicant)."""
+    case = (
+        Case.objects.select_related(
+            "item__department", "org_unit", "agent", "applicant_person", "applicant_org"
+        )
+        .filter(case_no=case_no)
+        .first()
+    )
+    if case is None:
+        if Case.unscoped.filter(case_no=case_no).exists():
+            raise OutOfScope()
+        raise Case.DoesNotExist(_("办件不存在。"))
+    audit.record(
+        actor,
+        AuditAction.READ,
+        object_type="case",
+        object_id=case.case_no,
+        object_label=f"{case.case_no} {case.applicant_name}",
+    )
+    return case
+
+
+def invalid_transition(case: Case, action: str) -> ValidationError:
+    return ValidationError(
+        _("办件%(case_no)s当前状态为“%(status)s”，不能%(action)s。"),
+        code="invalid_transition",
+        params={"case_no": case.case_no, "status": case.get_status_display(), "action": action},
+    )
+
+
+def require_status(case: Case, allowed: Iterable[str], action: str) -> None:
+    if case.status not in set(allowed):
+        raise invalid_transition(case, action)
+
+
+def require_reason(reason: str, *, field: str = "reason") -> str:
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise ValidationError({field: ValidationError(_("请填写理由。"), code="reason_required")})
+    return reason
+
+
+# --- the history and the messages -----------------------------------------------------------
+
+
+def record_event(
+    case: Case,
+    *,
+    actor: Actor,
+    action: str,
+    from_status: str,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    message: str | None = None,
+) -> CaseEvent:
+    """Write the event of a transition and queue its messages, in the caller's transaction:
+    a transition that rolls back leaves neither history nor a message behind."""
+    event = CaseEvent.objects.create(
+        case=case,
+        at=timezone.now(),
+        action=action,
+        from_status=from_status,
+        to_status=case.status,
+        actor_user_id=actor.user_id,
+        actor_name=actor.name[:150],
+        org_unit_code=actor.org_unit_code,
+        reason=reason,
+        data=data or {},
+    )
+    if message:
+        notify_applicant(case, key=f"case:{case.case_no}:{event.pk}", body=message)
+    return event
+
+
+def notify_applicant(case: Case, *, key: str, body: str) -> None:
+    """The applicant by SMS (a person's registered mobile, an organisation's phone); the agent
+    who applied on their behalf, and the resident's portal account, in the app."""
+    common = {"related_type": "case", "related_id": case.case_no, "subject": case.case_no}
+    if case.applicant_person_id is not None:
+        queue_message(dedupe_key=key, body=body, recipient_person=case.applicant_person, **common)
+    else:
+        queue_message(
+            dedupe_key=key,
+            body=body,
+            recipient_address=case.applicant_org.phone if case.applicant_org else "",
+            **common,
+        )
+    user_model = get_user_model()
+    if case.agent_id is not None:
+        queue_message(
+            dedupe_key=f"{key}:agent",
+            body=body,
+            channel=Channel.IN_APP,
+            recipient_user=user_model(pk=case.agent.user_id),
+            **common,
+        )
+    if case.submitted_by_user_id is not None:
+        queue_message(
+            dedupe_key=f"{key}:user",
+            body=body,
+            channel=Channel.IN_APP,
+            recipient_user=user_model(pk=case.submitted_by_user_id),
+            **common,
+        )
+
+
+def save(case: Case, *fields: str) -> None:
+    case.save(update_fields=[*fields, "updated_at"])
+
+
+__all__ = [
+    "CaseStatus",
+    "access_case",
+    "in_department",
+    "invalid_transition",
+    "locked",
+    "notify_applicant",
+    "record_event",
+    "require_reason",
+    "require_staff",
+    "require_status",
+    "save",
+    "staff_of",
+    "today",
+]

@@ -1,0 +1,437 @@
+"""一号 + 一窗 + 一网 intake: identify the applicant by one number, check the materials once,
+and take the application in at a window, through a village agent, or online.
+
+Window and agent intake decide at once: complete → 受理 (case number, due date); only
+non-essential materials missing and a written pledge → 容缺受理; otherwise → 补正 with the
+one-time notice. Online applications wait as `submitted` for a clerk's precheck
+(`acceptance.accept / return_for_supplement / refuse_acceptance`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bianmin.cases.models import (
+    BundleApplication,
+    Case,
+    CaseStatus,
+    ConsentMethod,
+    EventAction,
+    IntakeChannel,
+)
+from bianmin.cases.numbering import next_number
+from bianmin.cases.services import messages
+from bianmin.cases.services.acceptance import (
+    PledgeInput,
+    accept_checked,
+    file_materials,
+    return_checked,
+    validate_pledge,
+)
+from bianmin.cases.services.common import notify_applicant, record_event, require_staff, today
+from bianmin.cases.services.handling import record_visit_in
+from bianmin.cases.services.precheck import (
+    Applicant,
+    Precheck,
+    Provided,
+    normalise_provided,
+    precheck,
+)
+from bianmin.cases.services.rules import INTAKE_ROLES, check_acceptable_here, items_for_intake
+from bianmin.catalog.models import Bundle, ServiceItem
+from bianmin.core import audit
+from bianmin.core.audit import Actor
+from bianmin.core.identifiers import parse_credit_code
+from bianmin.core.models import AuditAction
+from bianmin.registry.models import Organisation, OrgUnit, Person, Staff
+from bianmin.registry.services.people import hash_of, person_label
+
+ProvidedInput = Iterable[str | Mapping[str, Any] | Provided]
+
+
+@dataclass(frozen=True)
+class AgentConsent:
+    """The resident's consent to 代办: how (书面委托 / 短信确认) and when."""
+
+    method: str
+    at: dt.datetime
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    case: Case
+    precheck: Precheck
+
+    @property
+    def accepted(self) -> bool:
+        return self.case.accepted_at is not None
+
+
+@dataclass(frozen=True)
+class BundleResult:
+    application: BundleApplication
+    results: list[IntakeResult]
+
+    @property
+    def cases(self) -> list[Case]:
+        return [r.case for r in self.results]
+
+
+# --- looking things up ----------------------------------------------------------------------
+
+
+def resolve_item(code: str) -> ServiceItem:
+    """The current version of an item, with what intake needs prefetched."""
+    item = items_for_intake().filter(code=(code or "").strip(), is_current=True).first()
+    if item is None:
+        raise ValidationError(
+            {
+                "item_code": ValidationError(
+                    _("事项编码“%(code)s”不存在或已停用。"),
+                    code="unknown_item",
+                    params={"code": code},
+                )
+            }
+        )
+    return item
+
+
+def resolve_bundle(code: str) -> tuple[Bundle, list[ServiceItem]]:
+    bundle = Bundle.objects.filter(code=(code or "").strip(), is_active=True).first()
+    if bundle is None:
+        raise ValidationError(
+            {
+                "bundle_code": ValidationError(
+                    _("联办事项“%(code)s”不存在或已停用。"),
+                    code="unknown_bundle",
+                    params={"code": code},
+                )
+            }
+        )
+    items = {
+        i.code: i for i in items_for_intake().filter(code__in=bundle.item_codes, is_current=True)
+    }
+    absent = [c for c in bundle.item_codes if c not in items]
+    if absent:
+        raise ValidationError(
+            _("联办事项包含的事项已停用：%(codes)s。"),
+            code="unknown_item",
+            params={"codes": "、".join(absent)},
+        )
+    return bundle, [items[c] for c in bundle.item_codes]
+
+
+def identify_applicant(*, actor: Actor, id_number: str = "", credit_code: str = "") -> Applicant:
+    """一号: the applicant by citizen ID number or unified social credit code.
+
+    Deliberately not limited to the clerk's area: any centre takes any resident's application
+    (全域通办), and the applicant presenting the number is why it is looked up. The read is
+    audited with that purpose instead."""
+    if id_number:
+        person = Person.unscoped.filter(id_hash=hash_of(id_number)).first()
+        if person is None:
+            raise ValidationError(
+                {
+                    "applicant_id_number": ValidationError(
+                        _("人口库中没有该身份证号码的记录，请先登记人员信息。"),
+                        code="unknown_applicant",
+                    )
+                }
+            )
+        audit.record(
+            actor.with_purpose("受理申请（申请人出示证件）"),
+            AuditAction.READ,
+            object_type="person",
+            object_id=person.pk,
+            object_label=person_label(person),
+        )
+        return Applicant(person=person)
+    if credit_code:
+        code = parse_credit_code(credit_code).code
+        org = Organisation.unscoped.filter(credit_code=code).first()
+        if org is None:
+            raise ValidationError(
+                {
+                    "applicant_credit_code": ValidationError(
+                        _("法人库中没有该统一社会信用代码的记录。"), code="unknown_applicant"
+                    )
+                }
+            )
+        audit.record(
+            actor.with_purpose("受理申请"),
+            AuditAction.READ,
+            object_type="organisation",
+            object_id=org.pk,
+            object_label=f"{org.name} {org.credit_code}",
+        )
+        return Applicant(organisation=org)
+    raise ValidationError(
+        _("请提供申请人身份证号码或统一社会信用代码。"), code="applicant_required"
+    )
+
+
+# --- who may take what in, where ------------------------------------------------------------
+
+
+def _check_consent(consent: AgentConsent | None) -> AgentConsent:
+    if consent is None or consent.method not in ConsentMethod.values:
+        raise ValidationError(
+            {
+                "agent_consent": ValidationError(
+                    _("代办须记录申请人的委托方式（书面委托或短信确认）和时间。"),
+                    code="agent_consent_required",
+                )
+            }
+        )
+    if consent.at > timezone.now():
+        raise ValidationError(
+            {"agent_consent": ValidationError(_("委托时间不能晚于现在。"), code="date_in_future")}
+        )
+    return consent
+
+
+# --- creating cases -------------------------------------------------------------------------
+
+
+def _new_case(
+    *,
+    item: ServiceItem,
+    applicant: Applicant,
+    channel: str,
+    org_unit: OrgUnit | None,
+    area_code: str,
+    agent: Staff | None = None,
+    consent: AgentConsent | None = None,
+    user_id: int | None = None,
+    bundle_application: BundleApplication | None = None,
+) -> Case:
+    return Case.objects.create(
+        case_no=next_number(today()),
+        item=item,
+        bundle_application=bundle_application,
+        status=CaseStatus.SUBMITTED,
+        applicant_type=applicant.type,
+        applicant_person=applicant.person,
+        applicant_org=applicant.organisation,
+        applicant_name=applicant.name,
+        applicant_id_masked=applicant.masked_id,
+        applicant_last4=applicant.last4,
+        applicant_area_code=applicant.area_code,
+        channel=channel,
+        org_unit=org_unit,
+        area_code=area_code,
+        agent=agent,
+        consent_method=consent.method if consent else "",
+        consent_at=consent.at if consent else None,
+        submitted_by_user_id=user_id,
+        submitted_at=timezone.now(),
+        promised_days=item.promised_limit_days,
+    )
+
+
+def _staff_intake(actor: Actor, item: ServiceItem, channel: str, consent) -> tuple[Staff, Any]:
+    if channel not in (IntakeChannel.WINDOW, IntakeChannel.AGENT):
+        raise ValidationError(
+            {"channel": ValidationError(_("申请渠道无效。"), code="invalid_channel")}
+        )
+    staff = require_staff(actor, roles=INTAKE_ROLES)
+    check_acceptable_here(item, staff, channel)
+    if channel == IntakeChannel.AGENT:
+        consent = _check_consent(consent)
+    return staff, consent
+
+
+@transaction.atomic
+def take_in(
+    *,
+    actor: Actor,
+    item: ServiceItem,
+    applicant: Applicant,
+    provided: ProvidedInput,
+    channel: str,
+    applicable: Iterable[str] = (),
+    agent_consent: AgentConsent | None = None,
+    pledge: PledgeInput | None = None,
+    org_unit: OrgUnit | None = None,
+) -> IntakeResult:
+    """Take an application in. Window / agent: accepted, accepted with a pledge (容缺), or
+    returned for supplement with the one-time notice — the result says which. Online: see
+    `submit_online` (called for channel "online")."""
+    if channel == IntakeChannel.ONLINE:
+        return submit_online(
+            actor=actor, item=item, applicant=applicant, provided=provided, org_unit=org_unit
+        )
+    staff, consent = _staff_intake(actor, item, channel, agent_consent)
+    checked = precheck(
+        item=item, applicant=applicant, provided=provided, channel=channel, applicable=applicable
+    )
+    if pledge is not None:
+        validate_pledge(checked, pledge)
+    case = _new_case(
+        item=item,
+        applicant=applicant,
+        channel=channel,
+        org_unit=staff.org_unit,
+        area_code=staff.org_unit.division.prefix,
+        agent=staff if channel == IntakeChannel.AGENT else None,
+        consent=consent,
+    )
+    file_materials(case, checked)
+    if channel == IntakeChannel.WINDOW:
+        record_visit_in(case, actor=actor, purpose=str(_("提交申请")), org_unit=staff.org_unit)
+    _decide_at_intake(case, checked, actor=actor, staff=staff, pledge=pledge, notify=True)
+    return IntakeResult(case, checked)
+
+
+def _decide_at_intake(case: Case, checked: Precheck, *, actor, staff, pledge, notify) -> None:
+    if checked.problems:
+        # Not a material the applicant can bring: the clerk refuses with the reason.
+        raise ValidationError("；".join(checked.problems), code="applicant_not_eligible")
+    if checked.complete or pledge is not None:
+        accept_checked(case, checked, actor=actor, staff=staff, pledge=pledge, notify=notify)
+    else:
+        return_checked(case, checked, actor=actor, reason="", notify=notify)
+
+
+@transaction.atomic
+def submit_online(
+    *,
+    actor: Actor,
+    item: ServiceItem,
+    applicant: Applicant,
+    provided: ProvidedInput,
+    org_unit: OrgUnit | None = None,
+) -> IntakeResult:
+    """网上申报: the case waits as `submitted` for a clerk of the centre it is addressed to
+    (`org_unit`, default: the applicant's street / town) to precheck it."""
+    if not item.is_current or not item.online:
+        raise ValidationError(
+            _("事项“%(item)s”不能网上办理。"), code="item_not_online", params={"item": item.name}
+        )
+    checked = precheck(
+        item=item, applicant=applicant, provided=provided, channel=IntakeChannel.ONLINE
+    )
+    area = org_unit.division.prefix if org_unit else applicant.area_code[:9]
+    case = _new_case(
+        item=item,
+        applicant=applicant,
+        channel=IntakeChannel.ONLINE,
+        org_unit=org_unit,
+        area_code=area,
+        user_id=actor.user_id,
+    )
+    file_materials(case, checked)
+    record_event(
+        case,
+        actor=actor,
+        action=EventAction.SUBMITTED,
+        from_status=CaseStatus.SUBMITTED,
+        data={"notice": checked.notice()},
+        message=messages.submitted(case),
+    )
+    return IntakeResult(case, checked)
+
+
+# --- bundles (多证联办) ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def take_in_bundle(
+    *,
+    actor: Actor,
+    bundle: Bundle,
+    items: list[ServiceItem],
+    applicant: Applicant,
+    provided: ProvidedInput,
+    channel: str,
+    agent_consent: AgentConsent | None = None,
+    pledge: PledgeInput | None = None,
+) -> BundleResult:
+    """多证联办: one application, one material list, one notice. One `Case` per item (each
+    has its own department, time limit and decision, so each is a case of its own) under one
+    `BundleApplication`; all are accepted together or all returned together. A material
+    several items ask for is handed in once."""
+    if channel == IntakeChannel.ONLINE:
+        raise ValidationError(
+            {"channel": ValidationError(_("联办事项请到窗口申请。"), code="invalid_channel")}
+        )
+    for item in items:
+        staff, consent = _staff_intake(actor, item, channel, agent_consent)
+    given = {p.code: p for p in normalise_provided(provided)}
+    codes_of = {item.pk: {m.code for m in item.materials.all()} for item in items}
+    unknown = sorted(set(given) - set().union(*codes_of.values()))
+    if unknown:
+        raise ValidationError(
+            {
+                "materials": ValidationError(
+                    _("联办事项“%(item)s”没有以下材料：%(codes)s。"),
+                    code="unknown_material",
+                    params={"item": bundle.name, "codes": "、".join(unknown)},
+                )
+            }
+        )
+    checks = [
+        precheck(
+            item=item,
+            applicant=applicant,
+            provided=[p for code, p in given.items() if code in codes_of[item.pk]],
+            channel=channel,
+        )
+        for item in items
+    ]
+    for checked in checks:
+        if checked.problems:
+            raise ValidationError("；".join(checked.problems), code="applicant_not_eligible")
+        if pledge is not None:
+            validate_pledge(checked, pledge, partial=True)
+    accept_all = all(c.complete for c in checks) or pledge is not None
+    application = BundleApplication.objects.create(
+        bundle_no=next_number(today(), prefix="LB"),
+        bundle=bundle,
+        applicant_name=applicant.name,
+        area_code=staff.org_unit.division.prefix,
+    )
+    results = []
+    for item, checked in zip(items, checks, strict=True):
+        case = _new_case(
+            item=item,
+            applicant=applicant,
+            channel=channel,
+            org_unit=staff.org_unit,
+            area_code=staff.org_unit.division.prefix,
+            agent=staff if channel == IntakeChannel.AGENT else None,
+            consent=consent,
+            bundle_application=application,
+        )
+        file_materials(case, checked)
+        if channel == IntakeChannel.WINDOW:
+            record_visit_in(case, actor=actor, purpose=str(_("提交申请")), org_unit=staff.org_unit)
+        if accept_all:
+            mine = pledge.only(checked) if pledge is not None else None
+            accept_checked(case, checked, actor=actor, staff=staff, pledge=mine, notify=False)
+        else:
+            return_checked(case, checked, actor=actor, reason="", notify=False)
+        results.append(IntakeResult(case, checked))
+    _notify_bundle(application, results)
+    return BundleResult(application, results)
+
+
+def _notify_bundle(application: BundleApplication, results: list[IntakeResult]) -> None:
+    """One message for the whole application (the per-case events are still recorded)."""
+    cases = [r.case for r in results]
+    if all(r.accepted for r in results):
+        key = f"bundle:{application.bundle_no}:accepted"
+        body = messages.bundle_accepted(application, cases)
+    else:
+        key = f"bundle:{application.bundle_no}:returned"
+        names = list(dict.fromkeys(c.name for r in results for c in r.precheck.missing))
+        body = messages.bundle_returned(application, names)
+    notify_applicant(cases[0], key=key, body=body)

@@ -1,0 +1,81 @@
+"""Who may take which item in, where: used by intake and by acceptance of waiting cases."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from bianmin.cases.models import Case, IntakeChannel
+from bianmin.cases.services.precheck import Applicant
+from bianmin.catalog.models import AcceptLevel, ServiceItem
+from bianmin.registry.models import DivisionLevel, Role, Staff
+
+INTAKE_ROLES = (Role.WINDOW_CLERK, Role.VILLAGE_AGENT, Role.DEPT_REVIEWER)
+
+_LEVEL = {
+    DivisionLevel.PROVINCE: AcceptLevel.CITY,
+    DivisionLevel.CITY: AcceptLevel.CITY,
+    DivisionLevel.COUNTY: AcceptLevel.DISTRICT,
+    DivisionLevel.TOWN: AcceptLevel.TOWN,
+    DivisionLevel.VILLAGE: AcceptLevel.VILLAGE,
+}
+
+
+def items_for_intake() -> QuerySet[ServiceItem]:
+    """Items with everything precheck and acceptance read, in four queries."""
+    return ServiceItem.objects.select_related("department").prefetch_related(
+        "materials", "steps", "eligible_tags"
+    )
+
+
+def item_of(case: Case) -> ServiceItem:
+    """The exact item version the case was filed under, prefetched."""
+    return items_for_intake().get(pk=case.item_id)
+
+
+def applicant_of(case: Case) -> Applicant:
+    if case.applicant_person_id is not None:
+        return Applicant(person=case.applicant_person)
+    return Applicant(organisation=case.applicant_org)
+
+
+def staff_level(staff: Staff) -> str:
+    return _LEVEL[staff.org_unit.division.level]
+
+
+def check_acceptable_here(
+    item: ServiceItem, staff: Staff, channel: str, *, filed: bool = False
+) -> None:
+    """The item is current (unless the case was already filed under it) and may be taken in
+    at this staff member's level; the village level only through a village agent (代办)."""
+    if not filed and not item.is_current:
+        raise ValidationError(
+            _("事项“%(item)s”的该版本已停用，请按现行版本受理。"),
+            code="item_not_current",
+            params={"item": item.name},
+        )
+    if channel == IntakeChannel.AGENT and staff.role not in (Role.VILLAGE_AGENT, Role.ADMIN):
+        raise PermissionDenied(_("代办申请须由村（社区）代办员提交。"))
+    if channel == IntakeChannel.WINDOW and staff.role == Role.VILLAGE_AGENT:
+        raise PermissionDenied(_("代办员请以“代办”渠道提交申请。"))
+    if staff.role == Role.DEPT_REVIEWER and staff.department_id != item.department_id:
+        raise PermissionDenied(_("部门窗口只能受理本部门的事项。"))
+    level = staff_level(staff)
+    allowed = set(item.accept_levels or [])
+    ok = level in allowed and (level != AcceptLevel.VILLAGE or channel == IntakeChannel.AGENT)
+    if not ok:
+        raise ValidationError(
+            _("事项“%(item)s”不能在%(level)s受理（可受理层级：%(levels)s）。"),
+            code="item_not_acceptable_here",
+            params={
+                "item": item.name,
+                "level": AcceptLevel(level).label,
+                "levels": "、".join(str(AcceptLevel(v).label) for v in item.accept_levels) or "无",
+            },
+        )
+
+
+def channel_of(staff: Staff) -> str:
+    """The channel a staff member acts through when finishing intake of a waiting case."""
+    return IntakeChannel.AGENT if staff.role == Role.VILLAGE_AGENT else IntakeChannel.WINDOW
