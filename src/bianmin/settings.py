@@ -55,7 +55,6 @@ INSTALLED_APPS = [
     "bianmin.catalog",
     "bianmin.notifications",
     "bianmin.cases",
-    "bianmin.queueing",
     "bianmin.workbench",
 ]
 
