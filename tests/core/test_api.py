@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
@@ -12,6 +13,14 @@ from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 TOKEN = "/api/v1/auth/token/"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle():
+    # The login throttle counts in the default (per-process) cache.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 class TestToken:
@@ -35,6 +44,18 @@ class TestToken:
         r = APIClient().post(TOKEN, {"username": "x"}, format="json")
         assert r.status_code == 400 and r.data["code"] == "required"
         assert list(r.data["errors"]) == ["password"]
+
+    def test_password_guessing_is_throttled(self, baocheng_worker):
+        client = APIClient()
+        attempt = {"username": "baocheng_worker", "password": "guess"}
+        codes = [client.post(TOKEN, attempt, format="json").status_code for _ in range(20)]
+        assert codes == [400] * 20
+        r = client.post(TOKEN, {**attempt, "password": PASSWORD}, format="json")
+        assert r.status_code == 429 and r.data["code"] == "throttled"
+        assert "限" in r.data["detail"] and int(r["Retry-After"]) > 0
+        # Another account from the same address is not locked out by it.
+        other = client.post(TOKEN, {"username": "someone", "password": "x"}, format="json")
+        assert other.status_code == 400
 
     def test_bad_token_is_401(self):
         client = APIClient()

@@ -22,6 +22,7 @@ from rest_framework.authentication import SessionAuthentication, TokenAuthentica
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.viewsets import GenericViewSet
@@ -119,6 +120,7 @@ _ERROR_TEXT = {
     401: "未提供或无效的令牌",
     403: "无权限或不在管辖范围内（code=out_of_scope）",
     404: "记录不存在",
+    429: "尝试过于频繁，请稍后再试",
 }
 
 
@@ -200,18 +202,37 @@ def issue_token(*, user) -> str:
     return token.key
 
 
+class LoginRateThrottle(SimpleRateThrottle):
+    """Password guessing: at most 20 attempts a minute per account name and client address.
+
+    Counted in the default cache; with a cache shared by all app servers (production) the
+    limit holds across them, with the per-process default it holds per worker.
+    """
+
+    scope = "login"
+    rate = "20/min"
+
+    def get_cache_key(self, request, view) -> str:
+        username = str(request.data.get("username", ""))[:150].strip().lower()
+        return self.cache_format % {
+            "scope": self.scope,
+            "ident": f"{self.get_ident(request)}:{username}",
+        }
+
+
 class ObtainTokenView(ScopedAPIView):
     """Exchange a username and password for the API token."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    throttle_classes = [LoginRateThrottle]
 
     @extend_schema(
         summary="获取 API 令牌",
         request=TokenRequestSerializer,
         responses={
             200: inline_serializer("TokenResponse", {"token": serializers.CharField()}),
-            **error_responses(400),
+            **error_responses(400, 429),
         },
         auth=[],
         tags=["auth"],
