@@ -125,7 +125,11 @@ def act_on_review(
     """A department's review: approve; return to the applicant for supplement (the clock
     stops; the review reopens on resubmit); or reject with reasons."""
     case = locked(review.case)
-    review = Review.objects.select_for_update().select_related("assignee").get(pk=review.pk)
+    review = (
+        Review.objects.select_for_update(of=("self",))
+        .select_related("assignee", "department")
+        .get(pk=review.pk)
+    )
     staff = require_staff(actor, roles=[Role.DEPT_REVIEWER, Role.SUPERVISOR])
     if decision not in ReviewDecision.ALL:
         raise ValidationError(
