@@ -127,3 +127,14 @@ def test_household_list_has_no_n_plus_one(city_admin, django_assert_max_num_quer
     with django_assert_max_num_queries(3):
         r = client.get("/api/v1/households/")
     assert r.data["count"] == 31 and r.data["results"][0]["division_name"].endswith("保成社区")
+
+
+def test_grid_list_has_no_n_plus_one(city_admin, django_assert_max_num_queries):
+    for community in (BAOCHENG, TAINING, WANNIAN):
+        for seq in range(1, 12):
+            factories.grid(community, seq)
+    client = api_as(city_admin)
+    with django_assert_max_num_queries(3):
+        r = client.get("/api/v1/grids/")
+    assert r.data["count"] == 33
+    assert {g["community_name"][:4] for g in r.data["results"]} == {"保成社区", "泰宁社区", "万年社区"}
