@@ -58,3 +58,10 @@ def test_demo_covers_the_seeds_and_the_rules_it_is_meant_to_show():
     assert all(i.online for i in items if i.max_visits == 0)
     assert by_code["MZ-001"].promised_limit_days <= 30
     assert all(b.items and len(b.items) == len(b.bundle.item_codes) for b in bundles())
+
+
+def test_seed_loads_the_catalogue_too():
+    out = StringIO()
+    call_command("seed", people=0, stdout=out)
+    assert "事项清单 catalogue: 新建" in out.getvalue()
+    assert ServiceItem.objects.filter(is_current=True).count() == len(ITEMS)

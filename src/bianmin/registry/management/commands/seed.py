@@ -5,6 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from bianmin.catalog.demo import load_demo_catalog
 from bianmin.registry.demo.city import build_demo_city, demo_city_exists
 from bianmin.registry.demo.places import DEFAULT_DISTRICTS, UnknownDistrict
 
@@ -64,3 +65,4 @@ class Command(BaseCommand):
                 f"（seed {seed}, {time.perf_counter() - started:.1f}s）"
             )
         )
+        load_demo_catalog(log=lambda line: self.stdout.write(f"  {line}"))
