@@ -199,7 +199,7 @@ def read_po(path: Path) -> list[dict]:
     return entries
 
 
-PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%%|%[sd]|\{\w*\}")
+PLACEHOLDER = re.compile(r"%\(\w+\)[-#0 +]*\d*[sdif]|%%|%[sd]|\{\w*\}")
 
 
 @pytest.fixture(scope="module")
