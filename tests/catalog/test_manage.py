@@ -51,6 +51,10 @@ def form_data(client: Client, path: str) -> dict[str, str | list[str]]:
                 if bound.field.disabled:
                     continue
                 value = bound.value()
+                choices = getattr(bound.field, "choices", None)
+                if value is None and choices and not isinstance(value, list):
+                    # A <select> with nothing chosen submits its first option.
+                    value = next(iter(choices))[0]
                 if value is None or value is False:
                     continue
                 if value is True:

@@ -134,9 +134,17 @@ class ItemForm(forms.Form):
 class MaterialRowForm(forms.Form):
     code = forms.CharField(label=_("代码"), max_length=40)
     name = forms.CharField(label=_("材料名称"), max_length=200)
-    form = forms.ChoiceField(label=_("形式"), choices=MaterialForm.choices)
+    # Selects always submit a value: their initial must be what a blank row shows, or an
+    # untouched extra row would count as filled in and fail as incomplete.
+    form = forms.ChoiceField(
+        label=_("形式"), choices=MaterialForm.choices, initial=MaterialForm.ORIGINAL
+    )
     copies = forms.IntegerField(label=_("份数"), min_value=1, initial=1)
-    requirement = forms.ChoiceField(label=_("必要性"), choices=MaterialRequirement.choices)
+    requirement = forms.ChoiceField(
+        label=_("必要性"),
+        choices=MaterialRequirement.choices,
+        initial=MaterialRequirement.MANDATORY,
+    )
     condition = forms.CharField(label=_("适用情形"), max_length=200, required=False)
     essential = forms.BooleanField(label=_("关键"), required=False, initial=True)
     shared_source = forms.ChoiceField(label=_("可共享获取"), required=False)
@@ -166,7 +174,7 @@ class StepRowForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].choices = _departments()
+        self.fields["department"].choices = [("", _("— 请选择 —")), *_departments()]
 
 
 MaterialFormSet = forms.formset_factory(MaterialRowForm, extra=2, can_delete=True)
