@@ -14,7 +14,7 @@ from bianmin.core.models import AuditAction
 from bianmin.registry.models import LifeStatus, Relationship, ResidenceType
 from bianmin.registry.models.people import HouseholdType
 
-_BLANK = [("", "— 全部 —")]
+_BLANK = [("", _("— 全部 —"))]
 # Eleven digits in a row: a mobile number, or (part of) a citizen ID number.
 FULL_NUMBER = re.compile(r"\d{11}")
 NO_FULL_NUMBER = r"(?!.*\d{11}).*"
@@ -249,7 +249,7 @@ class AddMemberForm(forms.Form):
     id_number = _id_number(_("成员身份证号码"))
     # No preselected answer: a wrong default (户主) would be saved by a hurried click.
     relationship = forms.ChoiceField(
-        label=_("与户主关系"), choices=[("", "— 请选择 —"), *Relationship.choices]
+        label=_("与户主关系"), choices=[("", _("— 请选择 —")), *Relationship.choices]
     )
 
 
