@@ -166,6 +166,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per choice set that several serializers share (status, method …).
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "bianmin.cases.models.CaseStatus",
+        "ReviewStatusEnum": "bianmin.cases.models.ReviewStatus",
+        "ExtensionStatusEnum": "bianmin.cases.models.ExtensionStatus",
+        "ConsentMethodEnum": "bianmin.cases.models.ConsentMethod",
+        "DeliveryMethodEnum": "bianmin.cases.models.DeliveryMethod",
+    },
 }
 
 # Never write an ID number or a phone number in clear to a log: the filter masks them.

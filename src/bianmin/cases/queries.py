@@ -50,7 +50,7 @@ def filter_cases(
     if status:
         qs = qs.filter(status=status)
     if warning_level:
-        qs = qs.filter(warning_level=warning_level, status__in=CLOCK_STATES)
+        qs = qs.filter(warning_level=warning_level, status__in=CLOCK_STATES, due_date__isnull=False)
     if department:
         qs = qs.filter(item__department_id=department)
     if item:
@@ -124,7 +124,8 @@ def pledges_overdue(on: dt.date) -> QuerySet[DeficiencyPledge]:
 
 
 def _count_table(group: tuple[str, ...], start: dt.date, end: dt.date) -> list[dict[str, Any]]:
-    running = Q(status__in=CLOCK_STATES)
+    # A case returned before acceptance has no time limit yet: not "running".
+    running = Q(status__in=CLOCK_STATES, due_date__isnull=False)
     closed = Q(status=CaseStatus.CLOSED, closed_on__gte=start, closed_on__lte=end)
     rows = (
         Case.objects.order_by()
@@ -250,3 +251,37 @@ def material_status(case: Case) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def case_file(case: Case, *, on: dt.date) -> Case:
+    """Attach everything the case page / API detail shows, in a fixed number of queries:
+    `reviews_list`, `pauses_list`, `extensions_list`, `history_list`, `materials_list`,
+    `pledge_data`."""
+    case.reviews_list = list(case.reviews.select_related("department", "assignee", "acted_by"))
+    case.pauses_list = list(case.pauses.all())
+    case.extensions_list = list(case.extensions.select_related("requested_by", "approver"))
+    case.history_list = history(case)
+    case.materials_list = material_status(case)
+    pledge = DeficiencyPledge.objects.filter(case=case).first()
+    case.pledge_data = (
+        {
+            "materials": pledge.materials,
+            "due_date": pledge.due_date,
+            "fulfilled_at": pledge.fulfilled_at,
+            "overdue": pledge.is_overdue(on),
+        }
+        if pledge
+        else None
+    )
+    return case
+
+
+def detail_queryset() -> QuerySet[Case]:
+    return Case.objects.select_related(
+        "item__department",
+        "org_unit",
+        "agent",
+        "bundle_application",
+        "applicant_person",
+        "applicant_org",
+    )

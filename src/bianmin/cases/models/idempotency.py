@@ -18,7 +18,9 @@ class IdempotencyRecord(models.Model):
     # plain digest would let anyone with the table test guesses.
     fingerprint = models.CharField(_("请求摘要"), max_length=64)
     status_code = models.PositiveSmallIntegerField(_("应答状态"))
-    response = models.JSONField(_("应答内容"))
+    # The answer as JSON text, not a JSONField: PostgreSQL's jsonb reorders keys, and a
+    # replay must give back the very same body.
+    response = models.TextField(_("应答内容"))
     case = models.ForeignKey(
         "cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )

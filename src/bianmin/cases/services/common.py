@@ -73,13 +73,9 @@ def locked(case: Case | str) -> Case:
 
 def access_case(*, actor: Actor, case_no: str) -> Case:
     """One case for display, within scope; the read is audited (a case shows its applicant)."""
-    case = (
-        Case.objects.select_related(
-            "item__department", "org_unit", "agent", "applicant_person", "applicant_org"
-        )
-        .filter(case_no=case_no)
-        .first()
-    )
+    from bianmin.cases.queries import detail_queryset
+
+    case = detail_queryset().filter(case_no=case_no).first()
     if case is None:
         if Case.unscoped.filter(case_no=case_no).exists():
             raise OutOfScope()

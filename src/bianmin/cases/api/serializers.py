@@ -1,0 +1,490 @@
+"""Shapes in and out of the cases API. Types only: every rule lives in the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from bianmin.cases.models import (
+    Case,
+    CaseEvent,
+    CaseStatus,
+    ClockPause,
+    ConsentMethod,
+    DeliveryMethod,
+    Extension,
+    IntakeChannel,
+    PauseKind,
+    Review,
+    WarningLevel,
+)
+from bianmin.cases.services.handling import ReviewDecision
+from bianmin.catalog.models import MaterialForm
+
+# --- input ----------------------------------------------------------------------------------
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "description": "材料代码（按事项要求的形式提交）"},
+            {
+                "type": "object",
+                "properties": {
+                    "code": {"type": "string"},
+                    "form": {"type": "string", "enum": list(MaterialForm.values)},
+                },
+                "required": ["code"],
+            },
+        ]
+    }
+)
+class MaterialEntryField(serializers.Field):
+    """A material code, or {code, form} when handed in another form than required."""
+
+    default_error_messages = {"invalid": "材料应为材料代码，或包含 code（及 form）的对象。"}
+
+    def to_internal_value(self, data: Any) -> dict[str, str]:
+        if isinstance(data, str) and data.strip():
+            return {"code": data.strip()[:40]}
+        if isinstance(data, dict) and isinstance(data.get("code"), str) and data["code"].strip():
+            form = data.get("form") or ""
+            if not isinstance(form, str):
+                self.fail("invalid")
+            return {"code": data["code"].strip()[:40], "form": form}
+        self.fail("invalid")
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
+class MaterialsField(serializers.ListField):
+    child = MaterialEntryField()
+
+
+class AgentConsentInput(serializers.Serializer):
+    method = serializers.ChoiceField(ConsentMethod.choices, help_text="书面委托 / 短信确认")
+    at = serializers.DateTimeField(help_text="申请人确认委托的时间")
+
+
+class PledgeInputSerializer(serializers.Serializer):
+    materials = serializers.ListField(
+        child=serializers.CharField(max_length=40), help_text="承诺补交的材料代码"
+    )
+    due_date = serializers.DateField(help_text="承诺补交日期")
+
+
+class IntakeRequest(serializers.Serializer):
+    item_code = serializers.CharField(max_length=40, required=False, help_text="事项编码")
+    bundle_code = serializers.CharField(
+        max_length=40, required=False, help_text="联办事项编码（多证联办，与 item_code 二选一）"
+    )
+    applicant_id_number = serializers.CharField(
+        max_length=18, required=False, write_only=True, help_text="申请人身份证号码（自然人）"
+    )
+    applicant_credit_code = serializers.CharField(
+        max_length=18, required=False, help_text="统一社会信用代码（法人）"
+    )
+    channel = serializers.ChoiceField(IntakeChannel.choices)
+    materials = MaterialsField(required=False, default=list)
+    applicable = serializers.ListField(
+        child=serializers.CharField(max_length=40),
+        required=False,
+        default=list,
+        help_text="经核实适用其情形的“情形必要”材料代码",
+    )
+    agent_consent = AgentConsentInput(required=False, help_text="代办时必填")
+    pledge = PledgeInputSerializer(required=False, help_text="容缺受理承诺书")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if bool(attrs.get("item_code")) == bool(attrs.get("bundle_code")):
+            raise serializers.ValidationError(
+                {"item_code": "请填写事项编码或联办事项编码（二选一）。"}, code="required"
+            )
+        if bool(attrs.get("applicant_id_number")) == bool(attrs.get("applicant_credit_code")):
+            raise serializers.ValidationError(
+                {"applicant_id_number": "请填写申请人身份证号码或统一社会信用代码（二选一）。"},
+                code="required",
+            )
+        return attrs
+
+
+class PrecheckRequest(IntakeRequest):
+    pledge = None
+
+
+class ReasonInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000)
+
+
+class AcceptInput(serializers.Serializer):
+    pledge = PledgeInputSerializer(required=False)
+    applicable = serializers.ListField(
+        child=serializers.CharField(max_length=40), required=False, default=list
+    )
+
+
+class ReturnInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+    applicable = serializers.ListField(
+        child=serializers.CharField(max_length=40), required=False, default=list
+    )
+
+
+class MaterialsInput(serializers.Serializer):
+    materials = MaterialsField()
+    channel = serializers.ChoiceField(
+        IntakeChannel.choices, default=IntakeChannel.WINDOW, help_text="窗口补交记一次到现场"
+    )
+
+
+class ReviewDecisionInput(serializers.Serializer):
+    decision = serializers.ChoiceField(
+        [
+            (ReviewDecision.APPROVE, "审查通过"),
+            (ReviewDecision.RETURN, "退回申请人补正"),
+            (ReviewDecision.REJECT, "审查不通过"),
+        ]
+    )
+    opinion = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    missing = serializers.ListField(
+        child=serializers.CharField(max_length=40),
+        required=False,
+        default=list,
+        help_text="退回时需补正的材料代码",
+    )
+
+
+class AssignInput(serializers.Serializer):
+    assignee = serializers.IntegerField(
+        allow_null=True, help_text="承办人（Staff id），null 为取消指定"
+    )
+
+
+class DecideInput(serializers.Serializer):
+    decision = serializers.ChoiceField([("approve", "准予"), ("deny", "不予")])
+    reasons = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class SuspendInput(serializers.Serializer):
+    kind = serializers.ChoiceField([(k, k.label) for k in PauseKind if k != PauseKind.SUPPLEMENT])
+    reason = serializers.CharField(max_length=1000)
+    start = serializers.DateField(required=False, help_text="开始日期（默认今天）")
+
+
+class ResumeInput(serializers.Serializer):
+    end = serializers.DateField(required=False, help_text="结束日期（默认今天）")
+
+
+class ExtendInput(serializers.Serializer):
+    workdays = serializers.IntegerField(min_value=1, max_value=60)
+    reason = serializers.CharField(max_length=1000)
+
+
+class ExtensionDecisionInput(serializers.Serializer):
+    approve = serializers.BooleanField()
+    note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+class DeliverInput(serializers.Serializer):
+    method = serializers.ChoiceField(DeliveryMethod.choices)
+
+
+class VisitInput(serializers.Serializer):
+    purpose = serializers.CharField(max_length=100)
+
+
+class CaseFilter(serializers.Serializer):
+    status = serializers.ChoiceField(CaseStatus.choices, required=False)
+    warning_level = serializers.ChoiceField(WarningLevel.choices, required=False)
+    department = serializers.CharField(max_length=16, required=False, help_text="承办部门代码")
+    item = serializers.CharField(max_length=40, required=False, help_text="事项编码")
+    centre = serializers.CharField(max_length=40, required=False, help_text="受理单位编码")
+    channel = serializers.ChoiceField(IntakeChannel.choices, required=False)
+    last4 = serializers.RegexField(
+        r"^[0-9A-Za-z]{4}$", required=False, help_text="申请人证件号码后四位"
+    )
+    bundle = serializers.CharField(max_length=20, required=False, help_text="联办编号")
+
+
+class PeriodFilter(serializers.Serializer):
+    start = serializers.DateField(required=False, help_text="统计起（默认本月1日）")
+    end = serializers.DateField(required=False, help_text="统计止（默认今天）")
+
+
+# --- output ---------------------------------------------------------------------------------
+
+
+class MaterialCheckSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    reason = serializers.CharField(help_text="一次性告知的说明")
+    outcome = serializers.CharField(help_text="missing / wrong_form / shared / conditional")
+    essential = serializers.BooleanField()
+
+
+class CaseSummarySerializer(serializers.ModelSerializer):
+    item_code = serializers.CharField(source="item.code")
+    item_name = serializers.CharField(source="item.name")
+    item_version = serializers.IntegerField(source="item.version")
+    department = serializers.CharField(source="item.department_id")
+    department_name = serializers.CharField(source="item.department.name")
+    org_unit_name = serializers.CharField(source="org_unit.name", default=None)
+    status_display = serializers.CharField(source="get_status_display")
+    clock_paused = serializers.BooleanField()
+
+    class Meta:
+        model = Case
+        fields = [
+            "case_no",
+            "item_code",
+            "item_name",
+            "item_version",
+            "department",
+            "department_name",
+            "status",
+            "status_display",
+            "warning_level",
+            "channel",
+            "applicant_type",
+            "applicant_name",
+            "applicant_id_masked",
+            "org_unit",
+            "org_unit_name",
+            "submitted_at",
+            "accepted_on",
+            "due_date",
+            "due_provisional",
+            "clock_paused",
+            "visit_count",
+        ]
+        read_only_fields = fields
+
+
+class IntakeResultSerializer(serializers.Serializer):
+    case_no = serializers.CharField(help_text="办件编号；多证联办时为联办编号（LB…）")
+    kind = serializers.ChoiceField([("case", "单事项"), ("bundle", "多证联办")])
+    status = serializers.CharField(
+        help_text="accepted / in_review（已受理）、returned（补正）、submitted（网上申报待预审）"
+    )
+    missing_materials = MaterialCheckSerializer(
+        many=True, help_text="一次性告知：缺少或不符合要求的全部材料"
+    )
+    shared_materials = MaterialCheckSerializer(many=True, help_text="将通过数据共享获取，无需提交")
+    conditional_materials = MaterialCheckSerializer(many=True)
+    due_date = serializers.DateField(allow_null=True)
+    due_provisional = serializers.BooleanField()
+    cases = CaseSummarySerializer(many=True, help_text="多证联办时各事项的办件")
+
+
+class PrecheckResultSerializer(serializers.Serializer):
+    item_code = serializers.CharField()
+    item_name = serializers.CharField()
+    complete = serializers.BooleanField()
+    deficiency_possible = serializers.BooleanField(help_text="可容缺受理")
+    missing_materials = MaterialCheckSerializer(many=True)
+    shared_materials = MaterialCheckSerializer(many=True)
+    conditional_materials = MaterialCheckSerializer(many=True)
+    problems = serializers.ListField(
+        child=serializers.CharField(), help_text="申请人不符合的受理条件"
+    )
+
+
+class EventSerializer(serializers.ModelSerializer):
+    action_display = serializers.CharField(source="get_action_display")
+
+    class Meta:
+        model = CaseEvent
+        fields = [
+            "id",
+            "at",
+            "action",
+            "action_display",
+            "from_status",
+            "to_status",
+            "actor_name",
+            "org_unit_code",
+            "reason",
+            "data",
+        ]
+        read_only_fields = fields
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    department_name = serializers.CharField(source="department.name")
+    assignee_name = serializers.CharField(source="assignee.display_name", default=None)
+    acted_by_name = serializers.CharField(source="acted_by.display_name", default=None)
+
+    class Meta:
+        model = Review
+        fields = [
+            "id",
+            "name",
+            "department",
+            "department_name",
+            "parallel_group",
+            "status",
+            "assignee",
+            "assignee_name",
+            "opened_at",
+            "acted_by_name",
+            "acted_at",
+            "opinion",
+        ]
+        read_only_fields = fields
+
+
+class PauseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ClockPause
+        fields = ["id", "kind", "reason", "started_on", "ended_on", "workdays", "counts"]
+        read_only_fields = fields
+
+
+class ExtensionSerializer(serializers.ModelSerializer):
+    requested_by_name = serializers.CharField(source="requested_by.display_name")
+    approver_name = serializers.CharField(source="approver.display_name", default=None)
+
+    class Meta:
+        model = Extension
+        fields = [
+            "id",
+            "workdays",
+            "reason",
+            "status",
+            "requested_by_name",
+            "requested_at",
+            "approver_name",
+            "decided_at",
+            "note",
+            "due_before",
+            "due_after",
+        ]
+        read_only_fields = fields
+
+
+class MaterialStatusSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    requirement = serializers.CharField()
+    form = serializers.CharField()
+    source = serializers.CharField(
+        help_text="submitted 已提交 / shared 数据共享获取 / pledged 容缺待补 / missing 缺少 / "
+        "conditional 情形必要 / optional 非必要 / wrong_form 形式不符"
+    )
+    received_at = serializers.DateTimeField(allow_null=True)
+
+
+class PledgeSerializer(serializers.Serializer):
+    materials = serializers.ListField(child=serializers.DictField())
+    due_date = serializers.DateField()
+    fulfilled_at = serializers.DateTimeField(allow_null=True)
+    overdue = serializers.BooleanField()
+
+
+class CaseDetailSerializer(CaseSummarySerializer):
+    bundle_no = serializers.CharField(source="bundle_application.bundle_no", default=None)
+    agent_name = serializers.CharField(source="agent.display_name", default=None)
+    max_visits = serializers.IntegerField(source="item.max_visits")
+    materials = serializers.SerializerMethodField()
+    reviews = ReviewSerializer(many=True, source="reviews_list")
+    pauses = PauseSerializer(many=True, source="pauses_list")
+    extensions = ExtensionSerializer(many=True, source="extensions_list")
+    pledge = serializers.SerializerMethodField()
+    history = EventSerializer(many=True, source="history_list")
+
+    class Meta(CaseSummarySerializer.Meta):
+        fields = [
+            *CaseSummarySerializer.Meta.fields,
+            "bundle_no",
+            "agent_name",
+            "consent_method",
+            "consent_at",
+            "accepted_at",
+            "promised_days",
+            "paused_workdays",
+            "extended_workdays",
+            "decision",
+            "decision_reasons",
+            "decided_at",
+            "delivery_method",
+            "delivered_at",
+            "closed_on",
+            "max_visits",
+            "materials",
+            "reviews",
+            "pauses",
+            "extensions",
+            "pledge",
+            "history",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(MaterialStatusSerializer(many=True))
+    def get_materials(self, case: Case) -> list[dict[str, Any]]:
+        return MaterialStatusSerializer(case.materials_list, many=True).data
+
+    @extend_schema_field(PledgeSerializer(allow_null=True))
+    def get_pledge(self, case: Case) -> dict[str, Any] | None:
+        return case.pledge_data
+
+
+class SupervisionRowSerializer(serializers.Serializer):
+    running = serializers.IntegerField(help_text="在办（已受理未办结）")
+    green = serializers.IntegerField()
+    yellow = serializers.IntegerField(help_text="黄灯预警")
+    red = serializers.IntegerField(help_text="红灯超期")
+    closed = serializers.IntegerField(help_text="期间内办结")
+    closed_on_time = serializers.IntegerField(help_text="期间内按时办结")
+    on_time_rate = serializers.FloatField(allow_null=True, help_text="按时办结率")
+
+
+class DepartmentRowSerializer(SupervisionRowSerializer):
+    department = serializers.CharField()
+    department_name = serializers.CharField()
+
+
+class CentreRowSerializer(SupervisionRowSerializer):
+    centre = serializers.CharField(allow_null=True)
+    centre_name = serializers.CharField(allow_null=True)
+
+
+class SupervisionSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    by_department = DepartmentRowSerializer(many=True)
+    by_centre = CentreRowSerializer(many=True)
+    on_time = serializers.DictField(child=serializers.FloatField(allow_null=True))
+    over_max_visits = serializers.IntegerField(help_text="到现场次数超过事项上限的办件")
+    pledges_overdue = serializers.IntegerField(help_text="逾期未补交的容缺承诺")
+    awaiting_precheck = serializers.IntegerField(help_text="待预审（网上申报、补正后待受理）")
+
+
+class MyReviewSerializer(serializers.ModelSerializer):
+    case_no = serializers.CharField(source="case.case_no")
+    item_name = serializers.CharField(source="case.item.name")
+    applicant_name = serializers.CharField(source="case.applicant_name")
+    due_date = serializers.DateField(source="case.due_date")
+    warning_level = serializers.CharField(source="case.warning_level")
+    department_name = serializers.CharField(source="department.name")
+    assignee_name = serializers.CharField(source="assignee.display_name", default=None)
+    standing_in = serializers.BooleanField(help_text="B岗代办（A岗缺岗）")
+
+    class Meta:
+        model = Review
+        fields = [
+            "id",
+            "case_no",
+            "item_name",
+            "applicant_name",
+            "name",
+            "department",
+            "department_name",
+            "assignee_name",
+            "standing_in",
+            "due_date",
+            "warning_level",
+        ]
+        read_only_fields = fields

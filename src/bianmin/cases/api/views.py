@@ -1,0 +1,305 @@
+"""/api/v1/cases/ — intake, the case file, lists and supervision counts. Transitions are in
+`transitions.py` (mixed into the same viewset, so every route is under /cases/<case_no>/)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from bianmin.cases import queries
+from bianmin.cases.api import serializers as s
+from bianmin.cases.api.transitions import TransitionActions
+from bianmin.cases.models import Case
+from bianmin.cases.numbering import CASE_NO_PATTERN
+from bianmin.cases.services import idempotency, intake
+from bianmin.cases.services.acceptance import PledgeInput
+from bianmin.cases.services.common import access_case, staff_of
+from bianmin.cases.services.intake import AgentConsent
+from bianmin.cases.services.precheck import precheck
+from bianmin.core.api import ErrorSerializer, ScopedGenericViewSet, error_responses
+
+# A request that is well-formed but not possible in the case's current state.
+CONFLICT_CODES = frozenset(
+    {
+        "invalid_transition",
+        "already_decided",
+        "case_suspended",
+        "clock_already_paused",
+        "not_suspended",
+        "reviews_pending",
+        "review_rejected",
+        "pledge_open",
+        "extension_pending",
+        "extension_decided",
+        "no_open_pledge",
+        "materials_missing",
+    }
+)
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "invalid_transition"
+
+
+class Unprocessable(exceptions.APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_code = "idempotency_key_reused"
+
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "重试安全：同一账号以同一键重复提交同一请求，只创建一次，并原样返回第一次的状态码和内容"
+        "（应答头 Idempotent-Replayed: true）；同一键用于内容不同的请求返回 422 "
+        "idempotency_key_reused。"
+    ),
+)
+
+CASE_ERRORS = (
+    "错误：输入有误 400；不在管辖范围 403（out_of_scope）；不存在 404；当前状态不允许 409"
+    "（code = invalid_transition、already_decided、reviews_pending、case_suspended …）。"
+)
+
+
+def _checks(items) -> list[dict[str, Any]]:
+    return [c.as_dict() for c in items]
+
+
+@extend_schema(tags=["cases"])
+class CaseViewSet(TransitionActions, ScopedGenericViewSet):
+    """办件：受理、办理、监察。"""
+
+    lookup_field = "case_no"
+    lookup_value_regex = CASE_NO_PATTERN
+    serializer_class = s.CaseSummarySerializer
+
+    def get_queryset(self):
+        return queries.case_list()
+
+    def handle_exception(self, exc):
+        if isinstance(exc, idempotency.IdempotencyKeyReused):
+            exc = Unprocessable("；".join(exc.messages), code="idempotency_key_reused")
+        elif (
+            isinstance(exc, DjangoValidationError)
+            and not hasattr(exc, "error_dict")
+            and getattr(exc, "code", None) in CONFLICT_CODES
+        ):
+            exc = Conflict("；".join(exc.messages), code=exc.code)
+        return super().handle_exception(exc)
+
+    # --- reading ----------------------------------------------------------------------------
+
+    @extend_schema(
+        summary="办件列表（限管辖范围）",
+        parameters=[s.CaseFilter],
+        responses={200: s.CaseSummarySerializer(many=True), **error_responses(400)},
+    )
+    def list(self, request):
+        params = s.CaseFilter(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        page = self.paginate_queryset(queries.filter_cases(**params.validated_data))
+        return self.get_paginated_response(s.CaseSummarySerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="办件详情：状态、承诺办结日期、预警、材料及来源、审查、计时暂停、延期、办理记录（记入审计日志）",
+        responses={200: s.CaseDetailSerializer, **error_responses(403, 404)},
+    )
+    def retrieve(self, request, case_no: str):
+        case = access_case(actor=request.actor, case_no=case_no)
+        return Response(self.detail_of(case))
+
+    def detail_of(self, case: Case) -> dict[str, Any]:
+        return s.CaseDetailSerializer(queries.case_file(case, on=timezone.localdate())).data
+
+    @extend_schema(
+        summary="电子监察：按部门、按受理中心统计在办（绿/黄/红）、办结与按时办结率",
+        parameters=[s.PeriodFilter],
+        responses={200: s.SupervisionSerializer, **error_responses(400)},
+    )
+    @action(detail=False, methods=["get"])
+    def supervision(self, request):
+        params = s.PeriodFilter(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        today = timezone.localdate()
+        start = params.validated_data.get("start") or today.replace(day=1)
+        end = params.validated_data.get("end") or today
+        report = queries.supervision(start=start, end=end, on=today)
+        return Response(s.SupervisionSerializer(report).data)
+
+    @extend_schema(
+        summary="我的待办审查（含A岗缺岗时由我B岗代办的）",
+        responses={200: s.MyReviewSerializer(many=True)},
+    )
+    @action(detail=False, methods=["get"], url_path="my-reviews")
+    def my_reviews(self, request):
+        staff = staff_of(request.actor)
+        if staff is None:
+            return Response([])
+        reviews = list(queries.my_reviews(staff, on=timezone.localdate()))
+        for review in reviews:
+            review.standing_in = review.assignee_id not in (None, staff.pk)
+        return Response(s.MyReviewSerializer(reviews, many=True).data)
+
+    # --- intake -----------------------------------------------------------------------------
+
+    @extend_schema(
+        summary="预审（一次性告知）：列出全部缺少或不符合要求的材料，不创建办件",
+        request=s.PrecheckRequest,
+        responses={200: s.PrecheckResultSerializer, **error_responses(400)},
+    )
+    @action(detail=False, methods=["post"])
+    def precheck(self, request):
+        form = s.PrecheckRequest(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        applicant = self._applicant(request, data)
+        bundle = None
+        if data.get("bundle_code"):
+            bundle, items = intake.resolve_bundle(data["bundle_code"])
+        else:
+            items = [intake.resolve_item(data["item_code"])]
+        given = {m["code"]: m for m in data["materials"]}
+        results = []
+        for item in items:
+            codes = {m.code for m in item.materials.all()}
+            mine = [m for c, m in given.items() if c in codes or len(items) == 1]
+            results.append(
+                precheck(
+                    item=item,
+                    applicant=applicant,
+                    provided=mine,
+                    channel=data["channel"],
+                    applicable=data["applicable"],
+                )
+            )
+        first = results[0]
+        return Response(
+            {
+                "item_code": data.get("bundle_code") or first.item.code,
+                "item_name": bundle.name if bundle else first.item.name,
+                "complete": all(r.complete for r in results),
+                "deficiency_possible": all(r.complete or r.deficiency_possible for r in results)
+                and not all(r.complete for r in results),
+                "missing_materials": _merge(r.missing for r in results),
+                "shared_materials": _merge(r.shared for r in results),
+                "conditional_materials": _merge(r.conditional for r in results),
+                "problems": list(dict.fromkeys(p for r in results for p in r.problems)),
+            }
+        )
+
+    @extend_schema(
+        summary="申请受理（窗口 / 代办 / 网上申报；单事项或多证联办）",
+        description=(
+            "材料齐全：受理（status=in_review 或 accepted），返回办件编号和承诺办结日期。"
+            "只缺非关键材料且事项可容缺、并提交了承诺书（pledge）：容缺受理。"
+            "否则办件以“补正中”（status=returned）创建并返回 201，缺少或不符合要求的全部材料"
+            "在 missing_materials 中一次性列出（一次性告知）；补齐后调用 resubmit，再 accept。"
+            "网上申报（channel=online）创建为 submitted，待窗口预审。"
+            "身份证号码只放在请求体中，应答中只有脱敏号码。未知事项 400 unknown_item。"
+        ),
+        parameters=[IDEMPOTENCY_KEY],
+        request=s.IntakeRequest,
+        responses={
+            201: s.IntakeResultSerializer,
+            **error_responses(400, 403),
+            422: OpenApiResponse(ErrorSerializer, description="idempotency_key_reused"),
+        },
+    )
+    def create(self, request):
+        form = s.IntakeRequest(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        key = request.headers.get("Idempotency-Key")
+        if key is None:
+            code, body, _case = self._intake(request, data, self._applicant(request, data))
+            return Response(body, status=code)
+        key = idempotency.check_key(key)
+        digest = idempotency.fingerprint(method="POST", path=request.path, body=request.data)
+        answer = idempotency.replay(user_id=request.user.pk, key=key, digest=digest)
+        if answer is None:
+            # The audited look-up runs before, not inside, the intake transaction: the audit
+            # chain's lock is then held for milliseconds, not for the whole intake.
+            applicant = self._applicant(request, data)
+            answer = idempotency.run_once(
+                user_id=request.user.pk,
+                key=key,
+                digest=digest,
+                perform=lambda: self._intake(request, data, applicant),
+            )
+        response = Response(answer.body, status=answer.status_code)
+        if answer.replayed:
+            response["Idempotent-Replayed"] = "true"
+        return response
+
+    def _applicant(self, request, data):
+        return intake.identify_applicant(
+            actor=request.actor,
+            id_number=data.get("applicant_id_number", ""),
+            credit_code=data.get("applicant_credit_code", ""),
+        )
+
+    def _intake(self, request, data, applicant) -> tuple[int, dict[str, Any], Case | None]:
+        consent = data.get("agent_consent")
+        pledge = data.get("pledge")
+        common = {
+            "actor": request.actor,
+            "applicable": data["applicable"],
+            "applicant": applicant,
+            "provided": data["materials"],
+            "channel": data["channel"],
+            "agent_consent": AgentConsent(consent["method"], consent["at"]) if consent else None,
+            "pledge": PledgeInput(tuple(pledge["materials"]), pledge["due_date"])
+            if pledge
+            else None,
+        }
+        if data.get("bundle_code"):
+            bundle, items = intake.resolve_bundle(data["bundle_code"])
+            common.pop("applicable")
+            result = intake.take_in_bundle(bundle=bundle, items=items, **common)
+            cases = result.cases
+            body = {
+                "case_no": result.application.bundle_no,
+                "kind": "bundle",
+                "status": "accepted" if all(r.accepted for r in result.results) else "returned",
+                "missing_materials": _merge(r.precheck.missing for r in result.results),
+                "shared_materials": _merge(r.precheck.shared for r in result.results),
+                "conditional_materials": _merge(r.precheck.conditional for r in result.results),
+                "due_date": max((c.due_date for c in cases if c.due_date), default=None),
+                "due_provisional": any(c.due_provisional for c in cases),
+                "cases": cases,
+            }
+            return 201, s.IntakeResultSerializer(body).data, cases[0]
+        item = intake.resolve_item(data["item_code"])
+        result = intake.take_in(item=item, **common)
+        case = result.case
+        body = {
+            "case_no": case.case_no,
+            "kind": "case",
+            "status": case.status,
+            "missing_materials": _checks(result.precheck.missing),
+            "shared_materials": _checks(result.precheck.shared),
+            "conditional_materials": _checks(result.precheck.conditional),
+            "due_date": case.due_date,
+            "due_provisional": case.due_provisional,
+            "cases": [case],
+        }
+        return 201, s.IntakeResultSerializer(body).data, case
+
+
+def _merge(groups) -> list[dict[str, Any]]:
+    """Material checks of several items, each material once (多证联办: asked for once)."""
+    merged: dict[str, dict[str, Any]] = {}
+    for group in groups:
+        for check in group:
+            merged.setdefault(check.code, check.as_dict())
+    return list(merged.values())
