@@ -81,6 +81,13 @@ class TestGuide:
         # Navigation and buttons are not printed.
         assert ".public-head, .no-print" in css
 
+    def test_guide_costs_a_fixed_number_of_queries(
+        self, demo_catalog, django_assert_max_num_queries
+    ):
+        # Item, materials, steps with departments, tags, versions: not one query per row.
+        with django_assert_max_num_queries(5):
+            assert Client().get("/catalog/items/MZ-001/").status_code == 200
+
     def test_instant_zero_visit_item(self, demo_catalog):
         text = text_of(page("/catalog/items/WJ-001/"))
         assert "即办件" in text and "零跑动" in text

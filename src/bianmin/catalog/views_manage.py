@@ -7,6 +7,7 @@ service would refuse, and every save is a new audited version.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -29,7 +30,8 @@ _LIST_FIELDS = ("materials", "steps")
 def manage_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:60]
     page = paginate(request, search_items(q=q))
-    return render(request, "catalog/manage/list.html", {"page": page, "q": q, "query": ""})
+    query = urlencode({"q": q}) if q else ""
+    return render(request, "catalog/manage/list.html", {"page": page, "q": q, "query": query})
 
 
 def _split_errors(form: ItemForm, error: ValidationError) -> dict[str, list[str]]:
