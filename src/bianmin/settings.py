@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "bianmin.catalog",
     "bianmin.notifications",
     "bianmin.cases",
+    "bianmin.queueing",
     "bianmin.workbench",
 ]
 

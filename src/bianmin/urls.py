@@ -13,8 +13,10 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/v1/catalog/", include("bianmin.catalog.api_urls")),
+    path("api/v1/queue/", include("bianmin.queueing.api_urls")),
     path("api/v1/cases/", include("bianmin.cases.api_urls")),
     path("api/v1/", include("bianmin.registry.api_urls")),
     path("catalog/", include("bianmin.catalog.urls")),
+    path("queue/", include("bianmin.queueing.urls")),
     path("", include("bianmin.workbench.urls")),
 ]
