@@ -122,3 +122,60 @@ def error_rows(job: ImportJob) -> list[dict]:
         ws = load_workbook(io.BytesIO(handle.read()), read_only=True).worksheets[0]
         rows = [list(r) for r in ws.iter_rows(values_only=True)]
     return [dict(zip(rows[0], r, strict=False)) for r in rows[1:]]
+
+
+def excel_style_xlsx_bytes(rows: list[list[str]], headers: list[str] = HEADERS) -> bytes:
+    """An .xlsx with its text in a shared-string table, as Excel writes it (openpyxl writes
+    inline strings, so its files never exercise that path)."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    from openpyxl.utils import get_column_letter
+
+    strings: dict[str, int] = {}
+    sheet_rows = []
+    for r, values in enumerate([headers, *rows], start=1):
+        cells = []
+        for c, value in enumerate(values, start=1):
+            if value in ("", None):
+                continue
+            index = strings.setdefault(str(value), len(strings))
+            cells.append(f'<c r="{get_column_letter(c)}{r}" t="s"><v>{index}</v></c>')
+        sheet_rows.append(f'<row r="{r}">{"".join(cells)}</row>')
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    pkg = "http://schemas.openxmlformats.org/package/2006"
+    ct = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    sst = "".join(
+        f'<si><t xml:space="preserve">{escape(s)}</t></si>'
+        if i % 2
+        # every other string split into rich-text runs, as Excel does for mixed formatting
+        else f"<si><r><t>{escape(s[:1])}</t></r><r><t>{escape(s[1:])}</t></r></si>"
+        for i, s in enumerate(strings)
+    )
+    files = {
+        "[Content_Types].xml": f'<Types xmlns="{pkg}/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/xl/workbook.xml" ContentType="{ct}.sheet.main+xml"/>'
+        f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{ct}.worksheet+xml"/>'
+        f'<Override PartName="/xl/sharedStrings.xml" ContentType="{ct}.sharedStrings+xml"/>'
+        "</Types>",
+        "_rels/.rels": f'<Relationships xmlns="{pkg}/relationships"><Relationship Id="rId1" '
+        f'Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<workbook xmlns="{ns}" xmlns:r="{rel}"><sheets><sheet '
+        'name="人员信息" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{pkg}/relationships">'
+        f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+        f'<Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/>'
+        "</Relationships>",
+        "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{ns}"><sheetData>'
+        f"{''.join(sheet_rows)}</sheetData></worksheet>",
+        "xl/sharedStrings.xml": f'<sst xmlns="{ns}" count="{len(strings)}" '
+        f'uniqueCount="{len(strings)}">{sst}</sst>',
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in files.items():
+            z.writestr(name, '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + text)
+    return out.getvalue()

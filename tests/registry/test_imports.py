@@ -25,6 +25,7 @@ from tests.registry.import_helpers import (
     csv_bytes,
     do_import,
     error_rows,
+    excel_style_xlsx_bytes,
     family,
     new_id,
     row,
@@ -117,6 +118,15 @@ def test_valid_xlsx_with_numbers_typed_as_numbers(baocheng_worker):
         BAOCHENG,
         "resident",
     )
+
+
+def test_xlsx_as_excel_writes_it_with_a_shared_string_table(baocheng_worker):
+    rows = [*family("H20260077"), row("欧阳<&>娜娜")]
+    job = do_import(baocheng_worker, excel_style_xlsx_bytes(rows), name="登记表.xlsx")
+    assert_done(job)
+    assert job.created_count == 4
+    assert _person(rows[3][1]).name == "欧阳<&>娜娜"
+    assert Household.unscoped.get(number="H20260077").members.count() == 3
 
 
 def test_an_id_number_excel_rounded_to_a_float_is_refused_with_the_reason(baocheng_worker):

@@ -3,8 +3,8 @@
 The type is decided by the file's first bytes, not its name (a .csv renamed from .xlsx is
 common). CSV text is checked in full against UTF-8 and then GB18030 (the superset of GBK that
 Chinese Excel writes) before any row is used, so a file in a broken encoding is refused as a
-whole instead of half-way through. Neither reader holds more than one row at a time — except
-openpyxl, which keeps an .xlsx's shared-string table in memory (see docs in RESULTS.md).
+whole instead of half-way through. Neither reader holds more than one row at a time; an
+.xlsx's table of distinct strings goes to a temporary file (see `xlsx`).
 """
 
 from __future__ import annotations
@@ -177,7 +177,7 @@ class XlsxSheet(Sheet):
     def __init__(self, opener: Opener):
         self._handle = opener()
         try:
-            self._workbook, self._sheet = _open_xlsx(self._handle)
+            self._workbook, self._strings, self._sheet = _open_xlsx(self._handle)
             # Some writers record a wrong size; read what is there, keep the size as estimate.
             max_row = self._sheet.max_row or 0
             self._sheet.reset_dimensions()
@@ -201,25 +201,29 @@ class XlsxSheet(Sheet):
         workbook = getattr(self, "_workbook", None)
         if workbook is not None:
             workbook.close()
+            if hasattr(self._strings, "close"):
+                self._strings.close()
         self._handle.close()
 
 
 def _open_xlsx(handle: IO[bytes]):
     import zipfile
 
-    from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    from bianmin.registry.importing.xlsx import load_read_only
+
     try:
-        workbook = load_workbook(handle, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+        workbook, strings = load_read_only(handle)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, SyntaxError):
+        # (xml.etree's ParseError is a SyntaxError)
         raise _refuse(
             _("文件不是有效的Excel（.xlsx）文件，或已损坏。"), "import_bad_xlsx"
         ) from None
     if not workbook.worksheets:
         workbook.close()
         raise _refuse(_("Excel文件中没有工作表。"), "import_bad_xlsx")
-    return workbook, workbook.worksheets[0]
+    return workbook, strings, workbook.worksheets[0]
 
 
 def _cell_text(value: Any) -> str:
