@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from bianmin.cases import queries
 from bianmin.cases.models import CaseStatus, Review, ReviewStatus
-from bianmin.cases.services import acceptance, handling, intake
+from bianmin.cases.services import absences, acceptance, handling, intake, visits
 from bianmin.cases.services.acceptance import PledgeInput
 from bianmin.core.scope import acting_in
 from bianmin.notifications.models import OutboxMessage
@@ -173,7 +173,7 @@ class TestABPost:
         with pytest.raises(PermissionDenied):
             handling.act_on_review(actor=as_actor(mz_backup), review=review, decision="approve")
         # A goes on leave today (recorded by the supervisor)
-        handling.mark_absent(
+        absences.mark_absent(
             actor=as_actor(supervisor),
             staff=a_post,
             start=clock.today,
@@ -201,7 +201,7 @@ class TestABPost:
         handling.assign_review(
             actor=as_actor(mz_reviewer), review=review, assignee=mz_reviewer.staff
         )
-        handling.mark_absent(
+        absences.mark_absent(
             actor=as_actor(mz_reviewer),
             staff=mz_reviewer.staff,
             start=clock.today,
@@ -255,9 +255,7 @@ class TestDeliveryAndVisits:
             channel="agent",
             agent_consent=AgentConsent("written", dt.datetime(2026, 9, 29, 1, tzinfo=dt.UTC)),
         ).case
-        visit = handling.record_visit(
-            actor=as_actor(dazhi_clerk), case=case, purpose="咨询办理进度"
-        )
+        visit = visits.record_visit(actor=as_actor(dazhi_clerk), case=case, purpose="咨询办理进度")
         assert visit.org_unit == dazhi_clerk.staff.org_unit and visit.purpose == "咨询办理进度"
         case.refresh_from_db()
         assert case.visit_count == 1 and list(queries.cases_over_max_visits()) == []

@@ -16,7 +16,7 @@ from bianmin.cases.models import (
     IntakeChannel,
     ReviewStatus,
 )
-from bianmin.cases.services import acceptance, intake
+from bianmin.cases.services import acceptance, bundles, intake
 from bianmin.cases.services.acceptance import PledgeInput
 from bianmin.cases.services.intake import AgentConsent
 from bianmin.cases.services.precheck import Applicant, Outcome, precheck
@@ -508,8 +508,8 @@ class TestBundle:
         combo = builders.bundle(
             "LB-LNR-001", [elderly_item, disability_item], name="老年人福利一件事"
         )
-        bundle, items = intake.resolve_bundle("LB-LNR-001")
-        result = intake.take_in_bundle(
+        bundle, items = bundles.resolve_bundle("LB-LNR-001")
+        result = bundles.take_in_bundle(
             actor=as_actor(dazhi_clerk),
             bundle=bundle,
             items=items,
@@ -535,8 +535,8 @@ class TestBundle:
         self, clock, dazhi_clerk, applicant, elderly_item, disability_item
     ):
         builders.bundle("LB-LNR-002", [elderly_item, disability_item])
-        bundle, items = intake.resolve_bundle("LB-LNR-002")
-        result = intake.take_in_bundle(
+        bundle, items = bundles.resolve_bundle("LB-LNR-002")
+        result = bundles.take_in_bundle(
             actor=as_actor(dazhi_clerk),
             bundle=bundle,
             items=items,

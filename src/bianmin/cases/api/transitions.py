@@ -12,9 +12,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from bianmin.cases import queries
-from bianmin.cases.api import serializers as s
+from bianmin.cases.api import inputs as i
+from bianmin.cases.api import outputs as o
 from bianmin.cases.models import Case, Extension, Review
-from bianmin.cases.services import acceptance, deadlines, handling
+from bianmin.cases.services import acceptance, deadlines, handling, visits
 from bianmin.cases.services.acceptance import PledgeInput
 from bianmin.core.api import ErrorSerializer, error_responses
 from bianmin.core.errors import OutOfScope
@@ -27,7 +28,7 @@ def transition(summary: str, request=None, *, created: bool = False):
         summary=summary,
         request=request,
         responses={
-            code: s.CaseDetailSerializer,
+            code: o.CaseDetailSerializer,
             **error_responses(400, 403, 404),
             409: OpenApiResponse(
                 ErrorSerializer, description="当前状态不允许（invalid_transition 等）"
@@ -65,10 +66,10 @@ class TransitionActions:
 
     # --- acceptance -------------------------------------------------------------------------
 
-    @transition("受理（预审通过；可附容缺承诺书）", s.AcceptInput)
+    @transition("受理（预审通过；可附容缺承诺书）", i.AcceptInput)
     @_post()
     def accept(self, request, case_no: str):
-        data = self._form(s.AcceptInput, request)
+        data = self._form(i.AcceptInput, request)
         pledge = data.get("pledge")
         acceptance.accept(
             actor=request.actor,
@@ -78,10 +79,10 @@ class TransitionActions:
         )
         return self._answer(case_no)
 
-    @transition("告知补正（一次性告知全部缺少的材料；暂停计时）", s.ReturnInput)
+    @transition("告知补正（一次性告知全部缺少的材料；暂停计时）", i.ReturnInput)
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_for_supplement(self, request, case_no: str):
-        data = self._form(s.ReturnInput, request)
+        data = self._form(i.ReturnInput, request)
         acceptance.return_for_supplement(
             actor=request.actor,
             case=self._case(case_no),
@@ -90,19 +91,19 @@ class TransitionActions:
         )
         return self._answer(case_no)
 
-    @transition("不予受理（须说明理由）", s.ReasonInput)
+    @transition("不予受理（须说明理由）", i.ReasonInput)
     @_post()
     def refuse(self, request, case_no: str):
-        data = self._form(s.ReasonInput, request)
+        data = self._form(i.ReasonInput, request)
         acceptance.refuse_acceptance(
             actor=request.actor, case=self._case(case_no), reason=data["reason"]
         )
         return self._answer(case_no)
 
-    @transition("补正材料（恢复计时，承诺办结日期顺延暂停的工作日）", s.MaterialsInput)
+    @transition("补正材料（恢复计时，承诺办结日期顺延暂停的工作日）", i.MaterialsInput)
     @_post()
     def resubmit(self, request, case_no: str):
-        data = self._form(s.MaterialsInput, request)
+        data = self._form(i.MaterialsInput, request)
         acceptance.resubmit(
             actor=request.actor,
             case=self._case(case_no),
@@ -111,10 +112,10 @@ class TransitionActions:
         )
         return self._answer(case_no)
 
-    @transition("补交容缺材料（全部补齐即履行承诺）", s.MaterialsInput)
+    @transition("补交容缺材料（全部补齐即履行承诺）", i.MaterialsInput)
     @_post()
     def pledge(self, request, case_no: str):
-        data = self._form(s.MaterialsInput, request)
+        data = self._form(i.MaterialsInput, request)
         acceptance.fulfil_pledge(
             actor=request.actor,
             case=self._case(case_no),
@@ -131,10 +132,10 @@ class TransitionActions:
             raise Review.DoesNotExist(_("该办件没有这项审查。"))
         return review
 
-    @transition("部门审查：通过 / 退回补正（暂停计时）/ 不通过", s.ReviewDecisionInput)
+    @transition("部门审查：通过 / 退回补正（暂停计时）/ 不通过", i.ReviewDecisionInput)
     @_post(r"reviews/(?P<review_id>\d+)/decide")
     def review_decide(self, request, case_no: str, review_id: str):
-        data = self._form(s.ReviewDecisionInput, request)
+        data = self._form(i.ReviewDecisionInput, request)
         case = self._case(case_no)
         handling.act_on_review(
             actor=request.actor,
@@ -145,10 +146,10 @@ class TransitionActions:
         )
         return self._answer(case_no)
 
-    @transition("指定审查承办人（A岗）", s.AssignInput)
+    @transition("指定审查承办人（A岗）", i.AssignInput)
     @_post(r"reviews/(?P<review_id>\d+)/assign")
     def review_assign(self, request, case_no: str, review_id: str):
-        data = self._form(s.AssignInput, request)
+        data = self._form(i.AssignInput, request)
         case = self._case(case_no)
         assignee = None
         if data["assignee"] is not None:
@@ -162,10 +163,10 @@ class TransitionActions:
         )
         return self._answer(case_no)
 
-    @transition("作出决定：准予 / 不予（全部审查完成后；只能决定一次）", s.DecideInput)
+    @transition("作出决定：准予 / 不予（全部审查完成后；只能决定一次）", i.DecideInput)
     @_post()
     def decide(self, request, case_no: str):
-        data = self._form(s.DecideInput, request)
+        data = self._form(i.DecideInput, request)
         handling.decide(
             actor=request.actor,
             case=self._case(case_no),
@@ -176,10 +177,10 @@ class TransitionActions:
 
     # --- the clock --------------------------------------------------------------------------
 
-    @transition("启动特别程序（听证、勘查、检测、专家评审、公示），暂停计时", s.SuspendInput)
+    @transition("启动特别程序（听证、勘查、检测、专家评审、公示），暂停计时", i.SuspendInput)
     @_post()
     def suspend(self, request, case_no: str):
-        data = self._form(s.SuspendInput, request)
+        data = self._form(i.SuspendInput, request)
         deadlines.suspend(
             actor=request.actor,
             case=self._case(case_no),
@@ -189,17 +190,17 @@ class TransitionActions:
         )
         return self._answer(case_no)
 
-    @transition("特别程序结束，恢复计时（办结日期顺延其工作日）", s.ResumeInput)
+    @transition("特别程序结束，恢复计时（办结日期顺延其工作日）", i.ResumeInput)
     @_post()
     def resume(self, request, case_no: str):
-        data = self._form(s.ResumeInput, request)
+        data = self._form(i.ResumeInput, request)
         deadlines.resume(actor=request.actor, case=self._case(case_no), end=data.get("end"))
         return self._answer(case_no)
 
-    @transition("申请延期（待负责人审批）", s.ExtendInput, created=True)
+    @transition("申请延期（待负责人审批）", i.ExtendInput, created=True)
     @_post()
     def extend(self, request, case_no: str):
-        data = self._form(s.ExtendInput, request)
+        data = self._form(i.ExtendInput, request)
         deadlines.request_extension(
             actor=request.actor,
             case=self._case(case_no),
@@ -208,10 +209,10 @@ class TransitionActions:
         )
         return self._answer(case_no, status.HTTP_201_CREATED)
 
-    @transition("审批延期（负责人，不能是申请人本人）", s.ExtensionDecisionInput)
+    @transition("审批延期（负责人，不能是申请人本人）", i.ExtensionDecisionInput)
     @_post(r"extensions/(?P<extension_id>\d+)/decide")
     def extension_decide(self, request, case_no: str, extension_id: str):
-        data = self._form(s.ExtensionDecisionInput, request)
+        data = self._form(i.ExtensionDecisionInput, request)
         case = self._case(case_no)
         extension = Extension.objects.filter(case=case, pk=int(extension_id)).first()
         if extension is None:
@@ -223,10 +224,10 @@ class TransitionActions:
 
     # --- the end ----------------------------------------------------------------------------
 
-    @transition("送达结果（窗口领取记一次到现场）", s.DeliverInput)
+    @transition("送达结果（窗口领取记一次到现场）", i.DeliverInput)
     @_post()
     def deliver(self, request, case_no: str):
-        data = self._form(s.DeliverInput, request)
+        data = self._form(i.DeliverInput, request)
         handling.deliver(actor=request.actor, case=self._case(case_no), method=data["method"])
         return self._answer(case_no)
 
@@ -236,18 +237,16 @@ class TransitionActions:
         handling.close(actor=request.actor, case=self._case(case_no))
         return self._answer(case_no)
 
-    @transition("终止办理（撤回、申请人死亡等）", s.ReasonInput)
+    @transition("终止办理（撤回、申请人死亡等）", i.ReasonInput)
     @_post()
     def terminate(self, request, case_no: str):
-        data = self._form(s.ReasonInput, request)
+        data = self._form(i.ReasonInput, request)
         handling.terminate(actor=request.actor, case=self._case(case_no), reason=data["reason"])
         return self._answer(case_no)
 
-    @transition("登记申请人到现场一次", s.VisitInput, created=True)
+    @transition("登记申请人到现场一次", i.VisitInput, created=True)
     @_post()
     def visits(self, request, case_no: str):
-        data = self._form(s.VisitInput, request)
-        handling.record_visit(
-            actor=request.actor, case=self._case(case_no), purpose=data["purpose"]
-        )
+        data = self._form(i.VisitInput, request)
+        visits.record_visit(actor=request.actor, case=self._case(case_no), purpose=data["purpose"])
         return self._answer(case_no, status.HTTP_201_CREATED)

@@ -13,11 +13,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from bianmin.cases import queries
-from bianmin.cases.api import serializers as s
+from bianmin.cases.api import inputs as i
+from bianmin.cases.api import outputs as o
 from bianmin.cases.api.transitions import TransitionActions
 from bianmin.cases.models import Case
 from bianmin.cases.numbering import CASE_NO_PATTERN
-from bianmin.cases.services import idempotency, intake
+from bianmin.cases.services import bundles, idempotency, intake
 from bianmin.cases.services.acceptance import PledgeInput
 from bianmin.cases.services.common import access_case, staff_of
 from bianmin.cases.services.intake import AgentConsent
@@ -81,7 +82,7 @@ class CaseViewSet(TransitionActions, ScopedGenericViewSet):
 
     lookup_field = "case_no"
     lookup_value_regex = CASE_NO_PATTERN
-    serializer_class = s.CaseSummarySerializer
+    serializer_class = o.CaseSummarySerializer
 
     def get_queryset(self):
         return queries.case_list()
@@ -101,44 +102,44 @@ class CaseViewSet(TransitionActions, ScopedGenericViewSet):
 
     @extend_schema(
         summary="办件列表（限管辖范围）",
-        parameters=[s.CaseFilter],
-        responses={200: s.CaseSummarySerializer(many=True), **error_responses(400)},
+        parameters=[i.CaseFilter],
+        responses={200: o.CaseSummarySerializer(many=True), **error_responses(400)},
     )
     def list(self, request):
-        params = s.CaseFilter(data=request.query_params)
+        params = i.CaseFilter(data=request.query_params)
         params.is_valid(raise_exception=True)
         page = self.paginate_queryset(queries.filter_cases(**params.validated_data))
-        return self.get_paginated_response(s.CaseSummarySerializer(page, many=True).data)
+        return self.get_paginated_response(o.CaseSummarySerializer(page, many=True).data)
 
     @extend_schema(
         summary="办件详情：状态、承诺办结日期、预警、材料及来源、审查、计时暂停、延期、办理记录（记入审计日志）",
-        responses={200: s.CaseDetailSerializer, **error_responses(403, 404)},
+        responses={200: o.CaseDetailSerializer, **error_responses(403, 404)},
     )
     def retrieve(self, request, case_no: str):
         case = access_case(actor=request.actor, case_no=case_no)
         return Response(self.detail_of(case))
 
     def detail_of(self, case: Case) -> dict[str, Any]:
-        return s.CaseDetailSerializer(queries.case_file(case, on=timezone.localdate())).data
+        return o.CaseDetailSerializer(queries.case_file(case, on=timezone.localdate())).data
 
     @extend_schema(
         summary="电子监察：按部门、按受理中心统计在办（绿/黄/红）、办结与按时办结率",
-        parameters=[s.PeriodFilter],
-        responses={200: s.SupervisionSerializer, **error_responses(400)},
+        parameters=[i.PeriodFilter],
+        responses={200: o.SupervisionSerializer, **error_responses(400)},
     )
     @action(detail=False, methods=["get"])
     def supervision(self, request):
-        params = s.PeriodFilter(data=request.query_params)
+        params = i.PeriodFilter(data=request.query_params)
         params.is_valid(raise_exception=True)
         today = timezone.localdate()
         start = params.validated_data.get("start") or today.replace(day=1)
         end = params.validated_data.get("end") or today
         report = queries.supervision(start=start, end=end, on=today)
-        return Response(s.SupervisionSerializer(report).data)
+        return Response(o.SupervisionSerializer(report).data)
 
     @extend_schema(
         summary="我的待办审查（含A岗缺岗时由我B岗代办的）",
-        responses={200: s.MyReviewSerializer(many=True)},
+        responses={200: o.MyReviewSerializer(many=True)},
     )
     @action(detail=False, methods=["get"], url_path="my-reviews")
     def my_reviews(self, request):
@@ -148,24 +149,24 @@ class CaseViewSet(TransitionActions, ScopedGenericViewSet):
         reviews = list(queries.my_reviews(staff, on=timezone.localdate()))
         for review in reviews:
             review.standing_in = review.assignee_id not in (None, staff.pk)
-        return Response(s.MyReviewSerializer(reviews, many=True).data)
+        return Response(o.MyReviewSerializer(reviews, many=True).data)
 
     # --- intake -----------------------------------------------------------------------------
 
     @extend_schema(
         summary="预审（一次性告知）：列出全部缺少或不符合要求的材料，不创建办件",
-        request=s.PrecheckRequest,
-        responses={200: s.PrecheckResultSerializer, **error_responses(400)},
+        request=i.PrecheckRequest,
+        responses={200: o.PrecheckResultSerializer, **error_responses(400)},
     )
     @action(detail=False, methods=["post"])
     def precheck(self, request):
-        form = s.PrecheckRequest(data=request.data)
+        form = i.PrecheckRequest(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
         applicant = self._applicant(request, data)
         bundle = None
         if data.get("bundle_code"):
-            bundle, items = intake.resolve_bundle(data["bundle_code"])
+            bundle, items = bundles.resolve_bundle(data["bundle_code"])
         else:
             items = [intake.resolve_item(data["item_code"])]
         given = {m["code"]: m for m in data["materials"]}
@@ -208,15 +209,15 @@ class CaseViewSet(TransitionActions, ScopedGenericViewSet):
             "身份证号码只放在请求体中，应答中只有脱敏号码。未知事项 400 unknown_item。"
         ),
         parameters=[IDEMPOTENCY_KEY],
-        request=s.IntakeRequest,
+        request=i.IntakeRequest,
         responses={
-            201: s.IntakeResultSerializer,
+            201: o.IntakeResultSerializer,
             **error_responses(400, 403),
             422: OpenApiResponse(ErrorSerializer, description="idempotency_key_reused"),
         },
     )
     def create(self, request):
-        form = s.IntakeRequest(data=request.data)
+        form = i.IntakeRequest(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
         key = request.headers.get("Idempotency-Key")
@@ -263,9 +264,9 @@ class CaseViewSet(TransitionActions, ScopedGenericViewSet):
             else None,
         }
         if data.get("bundle_code"):
-            bundle, items = intake.resolve_bundle(data["bundle_code"])
+            bundle, items = bundles.resolve_bundle(data["bundle_code"])
             common.pop("applicable")
-            result = intake.take_in_bundle(bundle=bundle, items=items, **common)
+            result = bundles.take_in_bundle(bundle=bundle, items=items, **common)
             cases = result.cases
             body = {
                 "case_no": result.application.bundle_no,
@@ -278,7 +279,7 @@ class CaseViewSet(TransitionActions, ScopedGenericViewSet):
                 "due_provisional": any(c.due_provisional for c in cases),
                 "cases": cases,
             }
-            return 201, s.IntakeResultSerializer(body).data, cases[0]
+            return 201, o.IntakeResultSerializer(body).data, cases[0]
         item = intake.resolve_item(data["item_code"])
         result = intake.take_in(item=item, **common)
         case = result.case
@@ -293,7 +294,7 @@ class CaseViewSet(TransitionActions, ScopedGenericViewSet):
             "due_provisional": case.due_provisional,
             "cases": [case],
         }
-        return 201, s.IntakeResultSerializer(body).data, case
+        return 201, o.IntakeResultSerializer(body).data, case
 
 
 def _merge(groups) -> list[dict[str, Any]]:

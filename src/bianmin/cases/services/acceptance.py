@@ -39,7 +39,7 @@ from bianmin.cases.services.common import (
     today,
 )
 from bianmin.cases.services.deadlines import end_pause, refresh_due, start_pause
-from bianmin.cases.services.handling import create_reviews, record_visit_in
+from bianmin.cases.services.handling import create_reviews
 from bianmin.cases.services.precheck import (
     Outcome,
     Precheck,
@@ -54,6 +54,7 @@ from bianmin.cases.services.rules import (
     check_acceptable_here,
     item_of,
 )
+from bianmin.cases.services.visits import record_visit_in
 from bianmin.core.audit import Actor
 from bianmin.registry.models import Staff
 

@@ -20,10 +20,9 @@ from bianmin.cases.models import (
     PauseKind,
     Review,
     ReviewStatus,
-    StaffAbsence,
-    Visit,
 )
 from bianmin.cases.services import messages
+from bianmin.cases.services.absences import absent_on
 from bianmin.cases.services.common import (
     in_department,
     invalid_transition,
@@ -36,9 +35,10 @@ from bianmin.cases.services.common import (
     today,
 )
 from bianmin.cases.services.deadlines import end_pause, start_pause
+from bianmin.cases.services.visits import record_visit_in
 from bianmin.catalog.models import ServiceItem, StepKind
 from bianmin.core.audit import Actor
-from bianmin.registry.models import OrgUnit, Role, Staff
+from bianmin.registry.models import Role, Staff
 
 # --- reviews --------------------------------------------------------------------------------
 
@@ -67,10 +67,6 @@ def create_reviews(case: Case, item: ServiceItem) -> bool:
         for s in steps
     )
     return True
-
-
-def absent_on(staff_id: int, day: dt.date) -> bool:
-    return StaffAbsence.objects.filter(staff_id=staff_id, start__lte=day, end__gte=day).exists()
 
 
 def can_act_on(staff: Staff, review: Review, day: dt.date) -> bool:
@@ -358,56 +354,3 @@ def terminate(*, actor: Actor, case: Case, reason: str) -> Case:
         message=messages.terminated(case, reason),
     )
     return case
-
-
-# --- visits and absences --------------------------------------------------------------------
-
-
-def record_visit_in(case: Case, *, actor: Actor, purpose: str, org_unit: OrgUnit | None) -> Visit:
-    """A visit inside a transition that already holds the case (intake, pick-up …)."""
-    visit = Visit.objects.create(
-        case=case, purpose=purpose, org_unit=org_unit, recorded_by_id=actor.user_id
-    )
-    case.visit_count += 1
-    save(case, "visit_count")
-    return visit
-
-
-@transaction.atomic
-def record_visit(*, actor: Actor, case: Case, purpose: str) -> Visit:
-    """An on-site visit by the applicant that no other step recorded (asking, showing an
-    original …): every trip counts against the item's 最多跑一次 limit."""
-    case = locked(case)
-    staff = require_staff(actor)
-    purpose = require_reason(purpose, field="purpose")[:100]
-    visit = record_visit_in(case, actor=actor, purpose=purpose, org_unit=staff.org_unit)
-    record_event(
-        case,
-        actor=actor,
-        action=EventAction.VISIT,
-        from_status=case.status,
-        reason=purpose,
-        data={"visit_id": visit.pk, "visit_count": case.visit_count},
-    )
-    return visit
-
-
-@transaction.atomic
-def mark_absent(
-    *, actor: Actor, staff: Staff, start: dt.date, end: dt.date, reason: str
-) -> StaffAbsence:
-    """Record an absence (请假、培训、出差): the B-post takes over the A-post's reviews."""
-    me = require_staff(actor, roles=[Role.DEPT_REVIEWER, Role.SUPERVISOR])
-    if me.pk != staff.pk and me.role not in (Role.SUPERVISOR, Role.ADMIN):
-        raise PermissionDenied(_("只能登记本人的缺岗，或由负责人登记。"))
-    if end < start:
-        raise ValidationError(
-            {"end": ValidationError(_("结束日期不能早于开始日期。"), code="invalid_span")}
-        )
-    return StaffAbsence.objects.create(
-        staff=staff,
-        start=start,
-        end=end,
-        reason=require_reason(reason)[:100],
-        created_by_id=actor.user_id,
-    )

@@ -36,17 +36,16 @@ from bianmin.cases.services.acceptance import (
     return_checked,
     validate_pledge,
 )
-from bianmin.cases.services.common import notify_applicant, record_event, require_staff, today
-from bianmin.cases.services.handling import record_visit_in
+from bianmin.cases.services.common import record_event, require_staff, today
 from bianmin.cases.services.precheck import (
     Applicant,
     Precheck,
     Provided,
-    normalise_provided,
     precheck,
 )
 from bianmin.cases.services.rules import INTAKE_ROLES, check_acceptable_here, items_for_intake
-from bianmin.catalog.models import Bundle, ServiceItem
+from bianmin.cases.services.visits import record_visit_in
+from bianmin.catalog.models import ServiceItem
 from bianmin.core import audit
 from bianmin.core.audit import Actor
 from bianmin.core.identifiers import parse_credit_code
@@ -75,16 +74,6 @@ class IntakeResult:
         return self.case.accepted_at is not None
 
 
-@dataclass(frozen=True)
-class BundleResult:
-    application: BundleApplication
-    results: list[IntakeResult]
-
-    @property
-    def cases(self) -> list[Case]:
-        return [r.case for r in self.results]
-
-
 # --- looking things up ----------------------------------------------------------------------
 
 
@@ -102,31 +91,6 @@ def resolve_item(code: str) -> ServiceItem:
             }
         )
     return item
-
-
-def resolve_bundle(code: str) -> tuple[Bundle, list[ServiceItem]]:
-    bundle = Bundle.objects.filter(code=(code or "").strip(), is_active=True).first()
-    if bundle is None:
-        raise ValidationError(
-            {
-                "bundle_code": ValidationError(
-                    _("联办事项“%(code)s”不存在或已停用。"),
-                    code="unknown_bundle",
-                    params={"code": code},
-                )
-            }
-        )
-    items = {
-        i.code: i for i in items_for_intake().filter(code__in=bundle.item_codes, is_current=True)
-    }
-    absent = [c for c in bundle.item_codes if c not in items]
-    if absent:
-        raise ValidationError(
-            _("联办事项包含的事项已停用：%(codes)s。"),
-            code="unknown_item",
-            params={"codes": "、".join(absent)},
-        )
-    return bundle, [items[c] for c in bundle.item_codes]
 
 
 def identify_applicant(*, actor: Actor, id_number: str = "", credit_code: str = "") -> Applicant:
@@ -201,7 +165,7 @@ def _check_consent(consent: AgentConsent | None) -> AgentConsent:
 # --- creating cases -------------------------------------------------------------------------
 
 
-def _new_case(
+def new_case(
     *,
     item: ServiceItem,
     applicant: Applicant,
@@ -237,7 +201,7 @@ def _new_case(
     )
 
 
-def _staff_intake(actor: Actor, item: ServiceItem, channel: str, consent) -> tuple[Staff, Any]:
+def staff_intake(actor: Actor, item: ServiceItem, channel: str, consent) -> tuple[Staff, Any]:
     if channel not in (IntakeChannel.WINDOW, IntakeChannel.AGENT):
         raise ValidationError(
             {"channel": ValidationError(_("申请渠道无效。"), code="invalid_channel")}
@@ -269,13 +233,13 @@ def take_in(
         return submit_online(
             actor=actor, item=item, applicant=applicant, provided=provided, org_unit=org_unit
         )
-    staff, consent = _staff_intake(actor, item, channel, agent_consent)
+    staff, consent = staff_intake(actor, item, channel, agent_consent)
     checked = precheck(
         item=item, applicant=applicant, provided=provided, channel=channel, applicable=applicable
     )
     if pledge is not None:
         validate_pledge(checked, pledge)
-    case = _new_case(
+    case = new_case(
         item=item,
         applicant=applicant,
         channel=channel,
@@ -320,7 +284,7 @@ def submit_online(
         item=item, applicant=applicant, provided=provided, channel=IntakeChannel.ONLINE
     )
     area = org_unit.division.prefix if org_unit else applicant.area_code[:9]
-    case = _new_case(
+    case = new_case(
         item=item,
         applicant=applicant,
         channel=IntakeChannel.ONLINE,
@@ -338,100 +302,3 @@ def submit_online(
         message=messages.submitted(case),
     )
     return IntakeResult(case, checked)
-
-
-# --- bundles (多证联办) ---------------------------------------------------------------------
-
-
-@transaction.atomic
-def take_in_bundle(
-    *,
-    actor: Actor,
-    bundle: Bundle,
-    items: list[ServiceItem],
-    applicant: Applicant,
-    provided: ProvidedInput,
-    channel: str,
-    agent_consent: AgentConsent | None = None,
-    pledge: PledgeInput | None = None,
-) -> BundleResult:
-    """多证联办: one application, one material list, one notice. One `Case` per item (each
-    has its own department, time limit and decision, so each is a case of its own) under one
-    `BundleApplication`; all are accepted together or all returned together. A material
-    several items ask for is handed in once."""
-    if channel == IntakeChannel.ONLINE:
-        raise ValidationError(
-            {"channel": ValidationError(_("联办事项请到窗口申请。"), code="invalid_channel")}
-        )
-    for item in items:
-        staff, consent = _staff_intake(actor, item, channel, agent_consent)
-    given = {p.code: p for p in normalise_provided(provided)}
-    codes_of = {item.pk: {m.code for m in item.materials.all()} for item in items}
-    unknown = sorted(set(given) - set().union(*codes_of.values()))
-    if unknown:
-        raise ValidationError(
-            {
-                "materials": ValidationError(
-                    _("联办事项“%(item)s”没有以下材料：%(codes)s。"),
-                    code="unknown_material",
-                    params={"item": bundle.name, "codes": "、".join(unknown)},
-                )
-            }
-        )
-    checks = [
-        precheck(
-            item=item,
-            applicant=applicant,
-            provided=[p for code, p in given.items() if code in codes_of[item.pk]],
-            channel=channel,
-        )
-        for item in items
-    ]
-    for checked in checks:
-        if checked.problems:
-            raise ValidationError("；".join(checked.problems), code="applicant_not_eligible")
-        if pledge is not None:
-            validate_pledge(checked, pledge, partial=True)
-    accept_all = all(c.complete for c in checks) or pledge is not None
-    application = BundleApplication.objects.create(
-        bundle_no=next_number(today(), prefix="LB"),
-        bundle=bundle,
-        applicant_name=applicant.name,
-        area_code=staff.org_unit.division.prefix,
-    )
-    results = []
-    for item, checked in zip(items, checks, strict=True):
-        case = _new_case(
-            item=item,
-            applicant=applicant,
-            channel=channel,
-            org_unit=staff.org_unit,
-            area_code=staff.org_unit.division.prefix,
-            agent=staff if channel == IntakeChannel.AGENT else None,
-            consent=consent,
-            bundle_application=application,
-        )
-        file_materials(case, checked)
-        if channel == IntakeChannel.WINDOW:
-            record_visit_in(case, actor=actor, purpose=str(_("提交申请")), org_unit=staff.org_unit)
-        if accept_all:
-            mine = pledge.only(checked) if pledge is not None else None
-            accept_checked(case, checked, actor=actor, staff=staff, pledge=mine, notify=False)
-        else:
-            return_checked(case, checked, actor=actor, reason="", notify=False)
-        results.append(IntakeResult(case, checked))
-    _notify_bundle(application, results)
-    return BundleResult(application, results)
-
-
-def _notify_bundle(application: BundleApplication, results: list[IntakeResult]) -> None:
-    """One message for the whole application (the per-case events are still recorded)."""
-    cases = [r.case for r in results]
-    if all(r.accepted for r in results):
-        key = f"bundle:{application.bundle_no}:accepted"
-        body = messages.bundle_accepted(application, cases)
-    else:
-        key = f"bundle:{application.bundle_no}:returned"
-        names = list(dict.fromkeys(c.name for r in results for c in r.precheck.missing))
-        body = messages.bundle_returned(application, names)
-    notify_applicant(cases[0], key=key, body=body)
