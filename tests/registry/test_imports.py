@@ -129,6 +129,17 @@ def test_xlsx_as_excel_writes_it_with_a_shared_string_table(baocheng_worker):
     assert Household.unscoped.get(number="H20260077").members.count() == 3
 
 
+def test_text_with_tabs_line_breaks_and_backslashes_is_stored_as_written(baocheng_worker):
+    # Alt+Enter in an Excel cell is a line break; COPY must escape these, not split on them.
+    number = new_id()
+    r = row("王\\芳", number)
+    r[6] = "保成路1号\n2单元\t301室\\"
+    job = do_import(baocheng_worker, csv_bytes([r]))
+    assert_done(job)
+    person = _person(number)
+    assert (person.name, person.residence_address) == ("王\\芳", "保成路1号\n2单元\t301室\\")
+
+
 def test_an_id_number_excel_rounded_to_a_float_is_refused_with_the_reason(baocheng_worker):
     number = new_id()
     rows = [["陈静", float(number), "13812345678", "", "", BAOCHENG, "", "", "", ""]]

@@ -26,7 +26,7 @@ from bianmin.registry.importing.columns import ColumnMap
 from bianmin.registry.importing.errors_sheet import ErrorSheet
 from bianmin.registry.importing.reading import Opener, Row, open_sheet
 from bianmin.registry.importing.rows import CheckedBatch, RowChecker
-from bianmin.registry.importing.writing import BatchWriter
+from bianmin.registry.importing.writing import BatchWriter, CopyEncoder
 
 _ABORT = object()  # roll back: a bad row in an all-or-nothing import, or the reader failed
 _DONE = object()
@@ -64,6 +64,11 @@ def run_pass(
 ) -> PassResult:
     result = PassResult(error_sheet=ErrorSheet(columns.headers))
     checker = RowChecker(columns=columns, job_id=job_id)
+    encoder = (
+        CopyEncoder(tag_source=tag_source, added_by_id=added_by_id)
+        if write and connection.vendor == "postgresql"
+        else None
+    )
 
     def produce() -> Iterator[CheckedBatch | object]:
         aborted = False
@@ -79,6 +84,8 @@ def run_pass(
                         aborted = True
                         yield _ABORT
                     elif checked.people:
+                        if encoder is not None:
+                            checker.remember_household_ids(encoder.encode(checked))
                         yield checked
                 on_progress(result.rows)
 
@@ -91,7 +98,6 @@ def run_pass(
     def collect() -> None:
         result.created = writer.totals.created
         result.households_created = writer.totals.households_created
-        result.unchanged += writer.totals.unchanged
 
     def finish() -> None:  # inside the one transaction, just before it commits
         collect()

@@ -109,12 +109,13 @@ _VILLAGE = DivisionLevel.VILLAGE
 
 @dataclass(slots=True)
 class CheckedBatch:
-    people: list[tuple] = field(default_factory=list)
-    new_households: list[tuple] = field(default_factory=list)
+    people: list[list[Any]] = field(default_factory=list)  # PERSON_FIELDS
+    new_households: list[tuple] = field(default_factory=list)  # HOUSEHOLD_FIELDS
     tag_links: list[tuple[str, str]] = field(default_factory=list)  # (id_hash, tag code)
     errors: list[tuple[int, Sequence[Any], str]] = field(default_factory=list)
     unchanged: int = 0
     rows: int = 0
+    payload: tuple[bytes, bytes, bytes] | None = None  # COPY text, see writing.CopyEncoder
 
 
 @dataclass(slots=True)
@@ -181,7 +182,7 @@ class RowChecker:
             if row.household and not self._place_in_household(row, batch):
                 batch.errors.append((row.number, row.values, "；".join(row.problems)))
                 continue
-            batch.people.append(tuple(row.person))
+            batch.people.append(row.person)
             batch.tag_links.extend((row.id_hash, code) for code in row.tags)
         return batch
 
@@ -321,6 +322,11 @@ class RowChecker:
             elif tag.code not in codes:
                 codes.append(tag.code)
         return tuple(codes)
+
+    def remember_household_ids(self, ids: dict[str, int]) -> None:
+        """Ids given to households this import creates, for their members in later batches."""
+        for number, pk in ids.items():
+            self._households[number].id = pk
 
     def _preload_places(self, raw: Sequence[tuple[int, Sequence[Any]]]) -> None:
         index = self.columns.index

@@ -1,19 +1,23 @@
 """Writing checked batches: COPY on PostgreSQL, bulk_create elsewhere (SQLite).
 
-Both run each batch inside `transaction.atomic()` — a transaction of its own, or a savepoint
-when the caller holds one transaction for the whole file — so a batch that collides with a
-concurrent registration of the same number or 户号 is retried once without the rows that
-now exist (they count as unchanged), instead of failing the import.
+On PostgreSQL the reading thread turns a batch into COPY text itself (`CopyEncoder`), ids
+included, so the writer thread only streams three buffers per batch and hardly needs the
+interpreter: the database works while Python checks the next batch. The ids are taken from
+the tables' own identity sequences with nextval() — the values PostgreSQL would assign — so
+the sequences stay consistent with the rows, and no row has to be read back to learn its id.
 
-COPY leaves `id` to the database's identity sequence, so ids are read back (one query per
-batch, by 户号 or id_hash) where households and tags need them.
+A batch that collides with a concurrent registration of the same number or 户号 (the unique
+indexes refuse it) fails the job with a message saying to import again: nothing is
+half-written in the all-or-nothing mode, and a second run skips whoever is registered by then.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 
 from bianmin.registry.importing.rows import (
     HOUSEHOLD_FIELDS,
@@ -24,18 +28,96 @@ from bianmin.registry.importing.rows import (
 from bianmin.registry.models import Household, Person, PersonTag
 
 _TAG_FIELDS = ("person_id", "tag_id", "source", "added_by_id")
+# COPY text format: backslash, tab, newline and carriage return are escaped; NUL cannot be
+# stored in PostgreSQL text at all.
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r\x00]")
+_COPY_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\x00": ""})
+
+
+NULL = "\\N"
+
+
+def _text(value: str) -> str:
+    return value.translate(_COPY_ESCAPE)
+
+
+def _columns(model, attnames: tuple[str, ...]) -> str:
+    by_attname = {f.attname: f.column for f in model._meta.concrete_fields}
+    return ", ".join(connection.ops.quote_name(by_attname[a]) for a in attnames)
 
 
 @dataclass(slots=True)
 class WriteTotals:
     created: int = 0
     households_created: int = 0
-    unchanged: int = 0  # rows found registered only at write time (a concurrent registration)
 
 
-def _columns(model, attnames: tuple[str, ...]) -> str:
-    by_attname = {f.attname: f.column for f in model._meta.concrete_fields}
-    return ", ".join(connection.ops.quote_name(by_attname[a]) for a in attnames)
+class CopyEncoder:
+    """Turns checked batches into COPY text (PostgreSQL), ids drawn from the sequences."""
+
+    def __init__(self, *, tag_source: str, added_by_id: int | None):
+        added_by = NULL if added_by_id is None else str(added_by_id)
+        self._tag_tail = f"\t{_text(tag_source[:100])}\t{added_by}\n"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_get_serial_sequence(%s, 'id'), pg_get_serial_sequence(%s, 'id')",
+                [Person._meta.db_table, Household._meta.db_table],
+            )
+            self._person_seq, self._household_seq = cursor.fetchone()
+
+    def _ids(self, sequence: str, n: int) -> list[int]:
+        if not n:
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [sequence, n])
+            return [i for (i,) in cursor.fetchall()]
+
+    def encode(self, batch: CheckedBatch) -> dict[str, int]:
+        """Fill `batch.payload`; return the ids given to the batch's new households."""
+        household_ids = dict(
+            zip(
+                (h[0] for h in batch.new_households),
+                self._ids(self._household_seq, len(batch.new_households)),
+                strict=True,
+            )
+        )
+        households = "".join(
+            f"{household_ids[number]}\t{number}\t{kind}\t{division}\t{grid or NULL}\t"
+            f"{_text(address)}\t{area}\t{created:%Y-%m-%d %H:%M:%S.%f%z}\t"
+            f"{updated:%Y-%m-%d %H:%M:%S.%f%z}\n"
+            for number, kind, division, grid, address, area, created, updated in (
+                batch.new_households
+            )
+        )
+        person_ids = self._ids(self._person_seq, len(batch.people))
+        by_hash: dict[str, int] = {}
+        lines = []
+        stamped, stamp = None, ""
+        for pk, p in zip(person_ids, batch.people, strict=True):
+            (cipher, id_hash, masked, last4, name, name_initials, sex, birth, ethnicity, phone,
+             relationship, registered_address, residence_address, residence_type, life_status,
+             status_source, area, created, _updated, grid, household, registered, residence,
+             job) = p  # fmt: skip
+            if _COPY_SPECIAL.search(name + ethnicity + registered_address + residence_address):
+                name, ethnicity = _text(name), _text(ethnicity)
+                registered_address = _text(registered_address)
+                residence_address = _text(residence_address)
+            if household.__class__ is str:
+                household = household_ids[household]
+            if created is not stamped:  # one timestamp per pass, formatted once
+                stamped, stamp = created, f"{created:%Y-%m-%d %H:%M:%S.%f%z}"
+            lines.append(
+                f"{pk}\t{cipher}\t{id_hash}\t{masked}\t{last4}\t{name}\t{name_initials}\t{sex}\t"
+                f"{birth}\t{ethnicity}\t{phone}\t{relationship}\t{registered_address}\t"
+                f"{residence_address}\t{residence_type}\t{life_status}\t{status_source}\t{area}\t"
+                f"{stamp}\t{stamp}\t{grid or NULL}\t{household or NULL}\t{registered or NULL}\t"
+                f"{residence or NULL}\t{job or NULL}\n"
+            )
+            by_hash[id_hash] = pk
+        tail = self._tag_tail
+        tags = "".join(f"{by_hash[h]}\t{code}{tail}" for h, code in batch.tag_links)
+        batch.payload = (households.encode(), "".join(lines).encode(), tags.encode())
+        return household_ids
 
 
 class BatchWriter:
@@ -53,8 +135,6 @@ class BatchWriter:
         # No savepoint per batch then: each batch would run as a subtransaction, and every
         # row a batch references (a community, a grid, the job) would get a new MultiXact of
         # all earlier batches' key-share locks on it — quadratic in the number of batches.
-        # A collision with a concurrent registration fails the whole import instead (it is
-        # all-or-nothing anyway); running it again skips whoever is registered by then.
         self._whole_file = True
         if self._copy:
             # Check foreign keys as each COPY ends rather than all at COMMIT (Django declares
@@ -65,70 +145,34 @@ class BatchWriter:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
     def write(self, batch: CheckedBatch) -> None:
+        write = self._write_copy if self._copy else self._write_orm
         if self._whole_file:
-            self.totals.created += self._write(batch, {})
-            self.totals.households_created += len(batch.new_households)
-            return
-        for attempt in range(2):
-            try:
-                new_ids: dict[str, int] = {}
-                with transaction.atomic():
-                    created = self._write(batch, new_ids)
-            except IntegrityError:
-                if attempt:
-                    raise
-                batch = self._without_existing(batch)
-            else:
-                self.totals.created += created
-                self.totals.households_created += len(batch.new_households)
-                return
-
-    def _write(self, batch: CheckedBatch, new_ids: dict[str, int]) -> int:
-        return (self._write_copy if self._copy else self._write_orm)(batch, new_ids)
+            write(batch)
+        else:
+            with transaction.atomic():
+                write(batch)
+        self.totals.created += len(batch.people)
+        self.totals.households_created += len(batch.new_households)
 
     # --- PostgreSQL ---------------------------------------------------------------------------
 
-    def _write_copy(self, batch: CheckedBatch, new_ids: dict[str, int]) -> int:
-        person_table = connection.ops.quote_name(Person._meta.db_table)
-        household_table = connection.ops.quote_name(Household._meta.db_table)
+    def _write_copy(self, batch: CheckedBatch) -> None:
+        households, people, tags = batch.payload
         with connection.cursor() as cursor:
-            if batch.new_households:
-                with cursor.copy(
-                    f"COPY {household_table} ({_columns(Household, HOUSEHOLD_FIELDS)}) FROM STDIN"
-                ) as copy:
-                    for household in batch.new_households:
-                        copy.write_row(household)
-                # Table names come from model metadata, values are parameters.
-                cursor.execute(
-                    f"SELECT number, id FROM {household_table} "  # noqa: S608
-                    "WHERE number = ANY(%s)",
-                    [[h[0] for h in batch.new_households]],
-                )
-                new_ids.update(cursor.fetchall())
-            people = self._with_household_ids(batch.people, new_ids)
-            with cursor.copy(
-                f"COPY {person_table} ({_columns(Person, PERSON_FIELDS)}) FROM STDIN"
-            ) as copy:
-                for person in people:
-                    copy.write_row(person)
-            if batch.tag_links:
-                cursor.execute(
-                    f"SELECT id_hash, id FROM {person_table} "  # noqa: S608
-                    "WHERE id_hash = ANY(%s)",
-                    [list({h for h, _c in batch.tag_links})],
-                )
-                ids = dict(cursor.fetchall())
-                table = connection.ops.quote_name(PersonTag._meta.db_table)
-                with cursor.copy(
-                    f"COPY {table} ({_columns(PersonTag, _TAG_FIELDS)}) FROM STDIN"
-                ) as copy:
-                    for id_hash, code in batch.tag_links:
-                        copy.write_row((ids[id_hash], code, self.tag_source, self.added_by_id))
-        return len(people)
+            for model, fields, data in (
+                (Household, ("id", *HOUSEHOLD_FIELDS), households),
+                (Person, ("id", *PERSON_FIELDS), people),
+                (PersonTag, _TAG_FIELDS, tags),
+            ):
+                if data:
+                    table = connection.ops.quote_name(model._meta.db_table)
+                    with cursor.copy(f"COPY {table} ({_columns(model, fields)}) FROM STDIN") as c:
+                        c.write(data)
 
     # --- SQLite (and any backend without COPY) ----------------------------------------------
 
-    def _write_orm(self, batch: CheckedBatch, new_ids: dict[str, int]) -> int:
+    def _write_orm(self, batch: CheckedBatch) -> None:
+        new_ids: dict[str, int] = {}
         if batch.new_households:
             households = Household.unscoped.bulk_create(
                 [
@@ -140,7 +184,7 @@ class BatchWriter:
         people = Person.unscoped.bulk_create(
             [
                 Person(**dict(zip(PERSON_FIELDS, p, strict=True)))
-                for p in self._with_household_ids(batch.people, new_ids)
+                for p in _with_household_ids(batch.people, new_ids)
             ]
         )
         if batch.tag_links:
@@ -156,46 +200,22 @@ class BatchWriter:
                     for id_hash, code in batch.tag_links
                 ]
             )
-        return len(people)
 
-    # --- shared -----------------------------------------------------------------------------
 
-    def _with_household_ids(self, people: list[tuple], new_ids: dict[str, int]) -> list[tuple]:
-        """Replace the 户号 of households this import created by their ids: those of this
-        batch are in `new_ids`, earlier ones (a 户 split across batches) are looked up —
-        within this import's transaction, so they are visible — rather than kept in memory."""
-        earlier = {
-            p[HOUSEHOLD_SLOT]
-            for p in people
-            if isinstance(p[HOUSEHOLD_SLOT], str) and p[HOUSEHOLD_SLOT] not in new_ids
-        }
-        ids = dict(new_ids)
-        if earlier:
-            ids.update(
-                Household.unscoped.filter(number__in=list(earlier)).values_list("number", "pk")
-            )
-        out = []
-        for p in people:
-            number = p[HOUSEHOLD_SLOT]
-            if isinstance(number, str):
-                p = (*p[:HOUSEHOLD_SLOT], ids[number], *p[HOUSEHOLD_SLOT + 1 :])
-            out.append(p)
-        return out
-
-    def _without_existing(self, batch: CheckedBatch) -> CheckedBatch:
-        """The batch minus people and 户 registered meanwhile by someone else."""
-        hashes = [p[1] for p in batch.people]
-        taken = set(Person.unscoped.filter(id_hash__in=hashes).values_list("id_hash", flat=True))
-        numbers = [h[0] for h in batch.new_households]
-        registered = set(
-            Household.unscoped.filter(number__in=numbers).values_list("number", flat=True)
-        )
-        self.totals.unchanged += len(taken)
-        return CheckedBatch(
-            people=[p for p in batch.people if p[1] not in taken],
-            new_households=[h for h in batch.new_households if h[0] not in registered],
-            tag_links=[t for t in batch.tag_links if t[0] not in taken],
-            errors=batch.errors,
-            unchanged=batch.unchanged,
-            rows=batch.rows,
-        )
+def _with_household_ids(people: list[list[Any]], new_ids: dict[str, int]) -> list[list[Any]]:
+    """The people with the 户号 of households this import created replaced by their ids: this
+    batch's from `new_ids`, earlier batches' looked up (within the import's transaction)."""
+    earlier = {
+        p[HOUSEHOLD_SLOT]
+        for p in people
+        if isinstance(p[HOUSEHOLD_SLOT], str) and p[HOUSEHOLD_SLOT] not in new_ids
+    }
+    ids = dict(new_ids)
+    if earlier:
+        ids.update(Household.unscoped.filter(number__in=list(earlier)).values_list("number", "pk"))
+    return [
+        [*p[:HOUSEHOLD_SLOT], ids[p[HOUSEHOLD_SLOT]], *p[HOUSEHOLD_SLOT + 1 :]]
+        if isinstance(p[HOUSEHOLD_SLOT], str)
+        else p
+        for p in people
+    ]

@@ -36,7 +36,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
@@ -206,6 +206,18 @@ def _run(job: ImportJob, progress: Progress | None) -> None:
     ):
         try:
             _execute(job, actor, progress)
+        except IntegrityError:
+            logger.warning("import job %s collided with a concurrent registration", job.pk)
+            _finish(
+                job,
+                actor,
+                ImportStatus.FAILED,
+                PassResult(),
+                _g(
+                    "导入期间，文件中的人员或户号被他人同时登记，本次导入已停止（按“全部正确才导入”方式时"
+                    "未导入任何数据）。请重新导入同一文件：已登记的人员会自动跳过。"
+                ),
+            )
         except Exception as exc:
             # The exception text can quote a row (a COPY error does), so only its type and
             # where it happened go to the log — never names or numbers.
