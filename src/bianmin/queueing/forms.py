@@ -58,6 +58,15 @@ class StatsForm(forms.Form):
     def range(self) -> tuple[dt.date, dt.date]:
         if self.is_bound and self.is_valid():
             return self.cleaned_data["start"], self.cleaned_data["end"]
-        # Supervisors look at the last week first.
-        today = clock.today()
-        return today - dt.timedelta(days=6), today
+        return default_range()
+
+
+def default_range() -> tuple[dt.date, dt.date]:
+    """Supervisors look at the last week first."""
+    today = clock.today()
+    return today - dt.timedelta(days=6), today
+
+
+def stats_form(data) -> StatsForm:
+    start, end = default_range()
+    return StatsForm(data or None, initial={"start": start, "end": end})

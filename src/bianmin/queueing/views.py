@@ -16,7 +16,7 @@ from bianmin.core.excel import export_filename, xlsx_response
 from bianmin.queueing import queries
 from bianmin.queueing import services as svc
 from bianmin.queueing.exports import export_hall_stats
-from bianmin.queueing.forms import LinkCaseForm, StatsForm
+from bianmin.queueing.forms import LinkCaseForm, stats_form
 from bianmin.queueing.models import Hall, Ticket, Window, WindowCategory
 from bianmin.workbench.common import staff_required
 
@@ -129,7 +129,7 @@ def _hall(request: HttpRequest, hall_id: int) -> Hall:
 @require_GET
 def stats_page(request: HttpRequest, hall_id: int) -> HttpResponse:
     hall = _hall(request, hall_id)
-    form = StatsForm(request.GET or None)
+    form = stats_form(request.GET)
     start, end = form.range()
     context = {
         "hall": hall,
@@ -147,7 +147,7 @@ def stats_page(request: HttpRequest, hall_id: int) -> HttpResponse:
 @require_GET
 def stats_export(request: HttpRequest, hall_id: int) -> HttpResponse:
     hall = _hall(request, hall_id)
-    start, end = StatsForm(request.GET or None).range()
+    start, end = stats_form(request.GET).range()
     response, _count = xlsx_response(
         export_filename(f"排队等候统计_{hall.name}"),
         lambda target: export_hall_stats(
