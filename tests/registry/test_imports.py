@@ -315,6 +315,19 @@ def test_full_width_digits_are_read_as_the_same_number(baocheng_worker):
     assert _person(number).phone == "13812345678"
 
 
+def test_a_collision_with_a_concurrent_registration_fails_cleanly(baocheng_worker, monkeypatch):
+    # Given someone registers a person of the file while the import runs (simulated: the
+    # batch's duplicate check cannot see the registration yet)
+    number = new_id()
+    factories.person(community=BAOCHENG, id_number=number)
+    monkeypatch.setattr("bianmin.registry.importing.rows.existing_people", lambda hashes: set())
+    # When the import writes that batch
+    job = do_import(baocheng_worker, csv_bytes([row("甲"), row("乙", number)]))
+    # Then the job fails with a message to run it again, and nothing of it is kept
+    assert job.status == ImportStatus.FAILED and "重新导入" in job.message
+    assert Person.unscoped.count() == 1
+
+
 # --- scope --------------------------------------------------------------------------------
 
 

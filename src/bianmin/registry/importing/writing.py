@@ -158,7 +158,8 @@ class BatchWriter:
 
     def _write_copy(self, batch: CheckedBatch) -> None:
         households, people, tags = batch.payload
-        with connection.cursor() as cursor:
+        # COPY goes to psycopg directly; its errors become Django's (IntegrityError …) here.
+        with connection.wrap_database_errors, connection.cursor() as cursor:
             for model, fields, data in (
                 (Household, ("id", *HOUSEHOLD_FIELDS), households),
                 (Person, ("id", *PERSON_FIELDS), people),
