@@ -1,16 +1,27 @@
-"""The demo halls of `bianmin seed`, and the admin pages for a hall's configuration."""
+"""The demo halls of `bianmin seed`, the admin pages for a hall's configuration, and the
+`bianmin queueing` command."""
 
 from __future__ import annotations
 
 import datetime as dt
+from io import StringIO
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.test import Client
 
-from bianmin.queueing import queries
+from bianmin.queueing import queries, services
 from bianmin.queueing.demo import load_demo_queueing
-from bianmin.queueing.models import AppointmentSlot, Hall, Ticket, TicketStatus
+from bianmin.queueing.models import (
+    Appointment,
+    AppointmentSlot,
+    AppointmentStatus,
+    Hall,
+    Ticket,
+    TicketStatus,
+)
 from bianmin.registry.models import Division, OrgUnit
+from tests import factories
 from tests.conftest import DAZHI_STREET
 from tests.queueing.conftest import MONDAY
 
@@ -76,3 +87,44 @@ def test_admin_derives_the_scope_key_from_the_centre(centres, django_user_model)
     assert Hall.objects.get(name="二楼大厅").area_code == "420102002"
     for url in ("hall", "windowcategory", "window", "appointmentslot"):
         assert client.get(f"/admin/queueing/{url}/").status_code == 200
+
+
+def test_cli_generates_slots_and_sweeps_no_shows(dazhi, clock, system_actor):
+    out = StringIO()
+    call_command(
+        "queueing",
+        "slots",
+        "--hall",
+        str(dazhi.hall.pk),
+        "--from",
+        "2026-06-16",
+        "--to",
+        "2026-06-19",
+        "--categories",
+        "ab",
+        stdout=out,
+    )
+    # 16–18 June are working days, 19 June is 端午: 3 days × 13 slots × 2 categories.
+    assert "78" in out.getvalue() and AppointmentSlot.objects.count() == 78
+    with pytest.raises(CommandError, match="2031年"):
+        call_command(
+            "queueing",
+            "slots",
+            "--hall",
+            str(dazhi.hall.pk),
+            "--from",
+            "2031-03-03",
+            "--to",
+            "2031-03-04",
+        )
+    slot = AppointmentSlot.objects.order_by("date", "start").first()
+    booked = services.book_appointment(
+        actor=system_actor,
+        slot=slot,
+        id_number=factories.id_number(),
+        name="李四",
+        phone="13800002222",
+    )
+    clock.set(clock.at + dt.timedelta(days=2))  # Wednesday: the sweep covers Tuesday
+    call_command("queueing", "sweep", stdout=out)
+    assert Appointment.unscoped.get(pk=booked.pk).status == AppointmentStatus.NO_SHOW

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -258,7 +257,7 @@ class SlotViewSet(ScopedGenericViewSet):
 
 
 @extend_schema(tags=["queue"])
-class AppointmentViewSet(mixins.ListModelMixin, ScopedGenericViewSet):
+class AppointmentViewSet(ScopedGenericViewSet):
     queryset = Appointment.unscoped.none()
     lookup_value_regex = r"\d+"
     serializer_class = AppointmentSerializer

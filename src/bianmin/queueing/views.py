@@ -25,7 +25,9 @@ from bianmin.workbench.common import staff_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     halls = request.scope.restrict(
-        Hall.objects.select_related("org_unit").prefetch_related("windows", "categories"),
+        Hall.objects.select_related("org_unit").prefetch_related(
+            "windows__categories", "categories"
+        ),
         "area_code",
     ).order_by("org_unit_id", "pk")
     return render(request, "queueing/index.html", {"halls": halls})
