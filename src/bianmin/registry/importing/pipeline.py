@@ -121,7 +121,7 @@ def _batches(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
     batch: list[Row] = []
     for number, values in rows:
         # Excel leaves formatted but empty rows behind; they are not data.
-        if not any(v.strip() for v in values if v):
+        if not "".join(values).strip():
             continue
         batch.append((number, values))
         if len(batch) >= size:

@@ -150,6 +150,7 @@ class RowChecker:
             self._tags[tag.code.lower()] = tag
             self._tags[tag.name] = tag
         self._seen: set[int] = set()
+        self._name_initials: dict[str, str] = {}
         self._households: dict[str, HouseholdState] = {}
 
     # --- one batch ----------------------------------------------------------------------------
@@ -285,7 +286,7 @@ class RowChecker:
             identity.id_masked,
             identity.id_last4,
             name,
-            initials(name),
+            self._initials(name),
             identity.sex,
             identity.birth_date,
             ethnicity,
@@ -323,6 +324,15 @@ class RowChecker:
                 codes.append(tag.code)
         return tuple(codes)
 
+    def _initials(self, name: str) -> str:
+        # Names repeat (张伟, 王芳 …): remember them, a bounded number at a time.
+        hit = self._name_initials.get(name)
+        if hit is None:
+            if len(self._name_initials) > 50_000:
+                self._name_initials.clear()
+            hit = self._name_initials[name] = initials(name)
+        return hit
+
     def remember_household_ids(self, ids: dict[str, int]) -> None:
         """Ids given to households this import creates, for their members in later batches."""
         for number, pk in ids.items():
@@ -339,7 +349,8 @@ class RowChecker:
         ):
             i = index.get(key)
             if i is not None:
-                into.update(v[i].strip() for _n, v in raw if len(v) > i and v[i])
+                cells = {v[i] for _n, v in raw if len(v) > i}
+                into.update(c.strip() for c in cells)
         divisions.discard("")
         grids.discard("")
         self._places.preload(divisions, grids)
