@@ -211,10 +211,12 @@ def baseline(path: Path) -> tuple[float, int]:
     from bianmin.core.identifiers import parse_citizen_id
     from bianmin.core.masking import mask_id_number
     from bianmin.registry.importing.columns import relationships, residence_types
-    from bianmin.registry.models import Tag
+    from bianmin.registry.models import ImportJob, Tag
     from bianmin.registry.naming import initials
 
     now = timezone.now().isoformat()
+    # The people reference an import job, as imported people do (one more foreign key).
+    job = str(ImportJob.objects.create(file_name=path.name, file_sha256="0" * 64).pk)
     tag_codes = {t.name: t.code for t in Tag.objects.all()} | {
         t.code: t.code for t in Tag.objects.all()
     }
@@ -286,7 +288,7 @@ def baseline(path: Path) -> tuple[float, int]:
                         str(households[household]),
                         registered,
                         village,
-                        "\\N",
+                        job,
                     ]
                 )
             )

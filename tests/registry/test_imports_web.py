@@ -96,6 +96,12 @@ def test_only_the_uploader_sees_a_job_and_its_errors(client, baocheng_worker, wa
         assert client.get(reverse(f"workbench:{name}", args=[job.pk])).status_code == 403
 
 
+def test_an_unknown_job_is_not_found(client, baocheng_worker):
+    client.force_login(baocheng_worker)
+    url = reverse("workbench:import-detail", args=["00000000-0000-4000-8000-000000000000"])
+    assert client.get(url).status_code == 404
+
+
 def test_roles_that_keep_no_register_cannot_open_the_page(client, db):
     reviewer = factories.staff("reviewer", role="reviewer", division="420100", department="MZ")
     client.force_login(reviewer)

@@ -10,12 +10,13 @@ from pathlib import PurePath
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from bianmin.registry.models import ImportJob
 from bianmin.registry.models.imports import ImportMode
 from bianmin.registry.services.imports import (
     FINISHED,
@@ -87,14 +88,14 @@ def template(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def detail(request: HttpRequest, job_id) -> HttpResponse:
-    job = access_import_job(actor=request.actor, job_id=job_id)
+    job = _job(request, job_id)
     return render(request, "workbench/imports/detail.html", _job_context(job))
 
 
 @staff_required
 def progress(request: HttpRequest, job_id) -> HttpResponse:
     """The progress block alone: htmx swaps it in every second until the job has finished."""
-    job = access_import_job(actor=request.actor, job_id=job_id)
+    job = _job(request, job_id)
     response = render(request, "workbench/imports/partials/progress.html", _job_context(job))
     response["Cache-Control"] = "no-store"
     return response
@@ -102,12 +103,19 @@ def progress(request: HttpRequest, job_id) -> HttpResponse:
 
 @staff_required
 def errors(request: HttpRequest, job_id) -> FileResponse:
-    job = access_import_job(actor=request.actor, job_id=job_id)
+    job = _job(request, job_id)
     handle = open_error_file(actor=request.actor, job=job)
     stem = PurePath(job.file_name).stem or "import"
     return FileResponse(
         handle, as_attachment=True, filename=f"{stem}_错误明细.xlsx", content_type=XLSX
     )
+
+
+def _job(request: HttpRequest, job_id) -> ImportJob:
+    try:
+        return access_import_job(actor=request.actor, job_id=job_id)
+    except ImportJob.DoesNotExist:
+        raise Http404 from None
 
 
 def _job_context(job) -> dict:
