@@ -15,14 +15,24 @@ import inspect
 import sys
 from pathlib import Path
 
-BENCHMARKS = {
+HERE = Path(__file__).resolve().parent
+# Short names; every other module here with a main() is found by its file name.
+ALIASES = {
     "import": "import_people",  # bulk import of people (COPY baseline vs run_import)
     "lookup": "lookup",  # 一号 look-up latency over HTTP
+}
+BENCHMARKS = {
+    **{
+        p.stem: p.stem
+        for p in sorted(HERE.glob("*.py"))
+        if p.stem != "run" and "\ndef main(" in p.read_text(encoding="utf-8")
+    },
+    **{k: v for k, v in ALIASES.items() if (HERE / f"{v}.py").exists()},
 }
 
 
 def main(argv: list[str]) -> int:
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    sys.path.insert(0, str(HERE))
     if argv and argv[0] in {"-h", "--help"}:
         print(__doc__)
         print("benchmarks:", ", ".join(BENCHMARKS))
@@ -33,7 +43,7 @@ def main(argv: list[str]) -> int:
         print(f"unknown benchmark {argv[0]!r}; choose from {', '.join(BENCHMARKS)}")
         return 2
     status = 0
-    for name, module in BENCHMARKS.items():
+    for name, module in {v: v for v in BENCHMARKS.values()}.items():
         print(f"=== {name} ===", flush=True)
         status |= _run(module, [])
     return status
