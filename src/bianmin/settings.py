@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "bianmin.notifications",
     "bianmin.cases",
     "bianmin.queueing",
+    "bianmin.evaluation",
     "bianmin.workbench",
 ]
 
