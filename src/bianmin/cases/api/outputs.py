@@ -8,11 +8,15 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bianmin.cases.models import (
+    ApplicantType,
     Case,
     CaseEvent,
+    CaseStatus,
     ClockPause,
     Extension,
+    IntakeChannel,
     Review,
+    WarningLevel,
 )
 
 # --- output ---------------------------------------------------------------------------------
@@ -26,42 +30,31 @@ class MaterialCheckSerializer(serializers.Serializer):
     essential = serializers.BooleanField()
 
 
-class CaseSummarySerializer(serializers.ModelSerializer):
+class CaseSummarySerializer(serializers.Serializer):
+    """A list row. Declared field by field: a ModelSerializer rebuilds its fields from the
+    model on every instantiation, which the intake answer cannot afford."""
+
+    case_no = serializers.CharField()
     item_code = serializers.CharField(source="item.code")
     item_name = serializers.CharField(source="item.name")
     item_version = serializers.IntegerField(source="item.version")
     department = serializers.CharField(source="item.department_id")
     department_name = serializers.CharField(source="item.department.name")
-    org_unit_name = serializers.CharField(source="org_unit.name", default=None)
+    status = serializers.ChoiceField(CaseStatus.choices)
     status_display = serializers.CharField(source="get_status_display")
+    warning_level = serializers.ChoiceField(WarningLevel.choices)
+    channel = serializers.ChoiceField(IntakeChannel.choices)
+    applicant_type = serializers.ChoiceField(ApplicantType.choices)
+    applicant_name = serializers.CharField()
+    applicant_id_masked = serializers.CharField(help_text="脱敏证件号码（法人为信用代码）")
+    org_unit = serializers.CharField(source="org_unit_id", allow_null=True)
+    org_unit_name = serializers.CharField(source="org_unit.name", default=None)
+    submitted_at = serializers.DateTimeField()
+    accepted_on = serializers.DateField(allow_null=True)
+    due_date = serializers.DateField(allow_null=True)
+    due_provisional = serializers.BooleanField()
     clock_paused = serializers.BooleanField()
-
-    class Meta:
-        model = Case
-        fields = [
-            "case_no",
-            "item_code",
-            "item_name",
-            "item_version",
-            "department",
-            "department_name",
-            "status",
-            "status_display",
-            "warning_level",
-            "channel",
-            "applicant_type",
-            "applicant_name",
-            "applicant_id_masked",
-            "org_unit",
-            "org_unit_name",
-            "submitted_at",
-            "accepted_on",
-            "due_date",
-            "due_provisional",
-            "clock_paused",
-            "visit_count",
-        ]
-        read_only_fields = fields
+    visit_count = serializers.IntegerField()
 
 
 class IntakeResultSerializer(serializers.Serializer):
@@ -188,6 +181,18 @@ class PledgeSerializer(serializers.Serializer):
 class CaseDetailSerializer(CaseSummarySerializer):
     bundle_no = serializers.CharField(source="bundle_application.bundle_no", default=None)
     agent_name = serializers.CharField(source="agent.display_name", default=None)
+    consent_method = serializers.CharField(help_text="代办委托方式（written / sms）")
+    consent_at = serializers.DateTimeField(allow_null=True)
+    accepted_at = serializers.DateTimeField(allow_null=True)
+    promised_days = serializers.IntegerField(help_text="承诺办结时限（工作日）")
+    paused_workdays = serializers.IntegerField(help_text="暂停计时累计工作日")
+    extended_workdays = serializers.IntegerField(help_text="批准延期累计工作日")
+    decision = serializers.CharField(help_text="approved / denied；未决定为空")
+    decision_reasons = serializers.CharField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+    delivery_method = serializers.CharField()
+    delivered_at = serializers.DateTimeField(allow_null=True)
+    closed_on = serializers.DateField(allow_null=True)
     max_visits = serializers.IntegerField(source="item.max_visits")
     materials = serializers.SerializerMethodField()
     reviews = ReviewSerializer(many=True, source="reviews_list")
@@ -195,33 +200,6 @@ class CaseDetailSerializer(CaseSummarySerializer):
     extensions = ExtensionSerializer(many=True, source="extensions_list")
     pledge = serializers.SerializerMethodField()
     history = EventSerializer(many=True, source="history_list")
-
-    class Meta(CaseSummarySerializer.Meta):
-        fields = [
-            *CaseSummarySerializer.Meta.fields,
-            "bundle_no",
-            "agent_name",
-            "consent_method",
-            "consent_at",
-            "accepted_at",
-            "promised_days",
-            "paused_workdays",
-            "extended_workdays",
-            "decision",
-            "decision_reasons",
-            "decided_at",
-            "delivery_method",
-            "delivered_at",
-            "closed_on",
-            "max_visits",
-            "materials",
-            "reviews",
-            "pauses",
-            "extensions",
-            "pledge",
-            "history",
-        ]
-        read_only_fields = fields
 
     @extend_schema_field(MaterialStatusSerializer(many=True))
     def get_materials(self, case: Case) -> list[dict[str, Any]]:

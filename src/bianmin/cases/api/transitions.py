@@ -72,7 +72,7 @@ class TransitionActions:
         data = self._form(i.AcceptInput, request)
         pledge = data.get("pledge")
         acceptance.accept(
-            actor=request.actor,
+            actor=self.actor_of(request),
             case=self._case(case_no),
             pledge=PledgeInput(tuple(pledge["materials"]), pledge["due_date"]) if pledge else None,
             applicable=data["applicable"],
@@ -84,7 +84,7 @@ class TransitionActions:
     def return_for_supplement(self, request, case_no: str):
         data = self._form(i.ReturnInput, request)
         acceptance.return_for_supplement(
-            actor=request.actor,
+            actor=self.actor_of(request),
             case=self._case(case_no),
             reason=data["reason"],
             applicable=data["applicable"],
@@ -96,7 +96,7 @@ class TransitionActions:
     def refuse(self, request, case_no: str):
         data = self._form(i.ReasonInput, request)
         acceptance.refuse_acceptance(
-            actor=request.actor, case=self._case(case_no), reason=data["reason"]
+            actor=self.actor_of(request), case=self._case(case_no), reason=data["reason"]
         )
         return self._answer(case_no)
 
@@ -105,7 +105,7 @@ class TransitionActions:
     def resubmit(self, request, case_no: str):
         data = self._form(i.MaterialsInput, request)
         acceptance.resubmit(
-            actor=request.actor,
+            actor=self.actor_of(request),
             case=self._case(case_no),
             provided=data["materials"],
             channel=data["channel"],
@@ -117,7 +117,7 @@ class TransitionActions:
     def pledge(self, request, case_no: str):
         data = self._form(i.MaterialsInput, request)
         acceptance.fulfil_pledge(
-            actor=request.actor,
+            actor=self.actor_of(request),
             case=self._case(case_no),
             provided=data["materials"],
             channel=data["channel"],
@@ -138,7 +138,7 @@ class TransitionActions:
         data = self._form(i.ReviewDecisionInput, request)
         case = self._case(case_no)
         handling.act_on_review(
-            actor=request.actor,
+            actor=self.actor_of(request),
             review=self._review(case, review_id),
             decision=data["decision"],
             opinion=data["opinion"],
@@ -159,7 +159,7 @@ class TransitionActions:
                     {"assignee": ValidationError(_("工作人员不存在。"), code="unknown_staff")}
                 )
         handling.assign_review(
-            actor=request.actor, review=self._review(case, review_id), assignee=assignee
+            actor=self.actor_of(request), review=self._review(case, review_id), assignee=assignee
         )
         return self._answer(case_no)
 
@@ -168,7 +168,7 @@ class TransitionActions:
     def decide(self, request, case_no: str):
         data = self._form(i.DecideInput, request)
         handling.decide(
-            actor=request.actor,
+            actor=self.actor_of(request),
             case=self._case(case_no),
             approve=data["decision"] == "approve",
             reasons=data["reasons"],
@@ -182,7 +182,7 @@ class TransitionActions:
     def suspend(self, request, case_no: str):
         data = self._form(i.SuspendInput, request)
         deadlines.suspend(
-            actor=request.actor,
+            actor=self.actor_of(request),
             case=self._case(case_no),
             kind=data["kind"],
             reason=data["reason"],
@@ -194,7 +194,9 @@ class TransitionActions:
     @_post()
     def resume(self, request, case_no: str):
         data = self._form(i.ResumeInput, request)
-        deadlines.resume(actor=request.actor, case=self._case(case_no), end=data.get("end"))
+        deadlines.resume(
+            actor=self.actor_of(request), case=self._case(case_no), end=data.get("end")
+        )
         return self._answer(case_no)
 
     @transition("申请延期（待负责人审批）", i.ExtendInput, created=True)
@@ -202,7 +204,7 @@ class TransitionActions:
     def extend(self, request, case_no: str):
         data = self._form(i.ExtendInput, request)
         deadlines.request_extension(
-            actor=request.actor,
+            actor=self.actor_of(request),
             case=self._case(case_no),
             workdays=data["workdays"],
             reason=data["reason"],
@@ -218,7 +220,10 @@ class TransitionActions:
         if extension is None:
             raise Extension.DoesNotExist(_("该办件没有这项延期申请。"))
         deadlines.decide_extension(
-            actor=request.actor, extension=extension, approve=data["approve"], note=data["note"]
+            actor=self.actor_of(request),
+            extension=extension,
+            approve=data["approve"],
+            note=data["note"],
         )
         return self._answer(case_no)
 
@@ -228,25 +233,31 @@ class TransitionActions:
     @_post()
     def deliver(self, request, case_no: str):
         data = self._form(i.DeliverInput, request)
-        handling.deliver(actor=request.actor, case=self._case(case_no), method=data["method"])
+        handling.deliver(
+            actor=self.actor_of(request), case=self._case(case_no), method=data["method"]
+        )
         return self._answer(case_no)
 
     @transition("办结")
     @_post()
     def close(self, request, case_no: str):
-        handling.close(actor=request.actor, case=self._case(case_no))
+        handling.close(actor=self.actor_of(request), case=self._case(case_no))
         return self._answer(case_no)
 
     @transition("终止办理（撤回、申请人死亡等）", i.ReasonInput)
     @_post()
     def terminate(self, request, case_no: str):
         data = self._form(i.ReasonInput, request)
-        handling.terminate(actor=request.actor, case=self._case(case_no), reason=data["reason"])
+        handling.terminate(
+            actor=self.actor_of(request), case=self._case(case_no), reason=data["reason"]
+        )
         return self._answer(case_no)
 
     @transition("登记申请人到现场一次", i.VisitInput, created=True)
     @_post()
     def visits(self, request, case_no: str):
         data = self._form(i.VisitInput, request)
-        visits.record_visit(actor=request.actor, case=self._case(case_no), purpose=data["purpose"])
+        visits.record_visit(
+            actor=self.actor_of(request), case=self._case(case_no), purpose=data["purpose"]
+        )
         return self._answer(case_no, status.HTTP_201_CREATED)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -24,6 +25,8 @@ from bianmin.cases.services.common import access_case, staff_of
 from bianmin.cases.services.intake import AgentConsent
 from bianmin.cases.services.precheck import precheck
 from bianmin.core.api import ErrorSerializer, ScopedGenericViewSet, error_responses
+from bianmin.core.audit import Actor
+from bianmin.registry.access import staff_of as staff_of_user
 
 # A request that is well-formed but not possible in the case's current state.
 CONFLICT_CODES = frozenset(
@@ -87,6 +90,14 @@ class CaseViewSet(TransitionActions, ScopedGenericViewSet):
     def get_queryset(self):
         return queries.case_list()
 
+    def actor_of(self, request) -> Actor:
+        """The request's actor carrying the Staff row token authentication already loaded,
+        so services do not fetch it again."""
+        staff = staff_of_user(request.user)
+        if staff is None:
+            return request.actor
+        return replace(request.actor, extra={**request.actor.extra, "staff": staff})
+
     def handle_exception(self, exc):
         if isinstance(exc, idempotency.IdempotencyKeyReused):
             exc = Unprocessable("；".join(exc.messages), code="idempotency_key_reused")
@@ -143,7 +154,7 @@ class CaseViewSet(TransitionActions, ScopedGenericViewSet):
     )
     @action(detail=False, methods=["get"], url_path="my-reviews")
     def my_reviews(self, request):
-        staff = staff_of(request.actor)
+        staff = staff_of(self.actor_of(request))
         if staff is None:
             return Response([])
         reviews = list(queries.my_reviews(staff, on=timezone.localdate()))
@@ -244,7 +255,7 @@ class CaseViewSet(TransitionActions, ScopedGenericViewSet):
 
     def _applicant(self, request, data):
         return intake.identify_applicant(
-            actor=request.actor,
+            actor=self.actor_of(request),
             id_number=data.get("applicant_id_number", ""),
             credit_code=data.get("applicant_credit_code", ""),
         )
@@ -253,7 +264,7 @@ class CaseViewSet(TransitionActions, ScopedGenericViewSet):
         consent = data.get("agent_consent")
         pledge = data.get("pledge")
         common = {
-            "actor": request.actor,
+            "actor": self.actor_of(request),
             "applicable": data["applicable"],
             "applicant": applicant,
             "provided": data["materials"],

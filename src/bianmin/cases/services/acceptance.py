@@ -39,7 +39,7 @@ from bianmin.cases.services.common import (
     today,
 )
 from bianmin.cases.services.deadlines import end_pause, refresh_due, start_pause
-from bianmin.cases.services.handling import create_reviews
+from bianmin.cases.services.handling import create_reviews, review_steps
 from bianmin.cases.services.precheck import (
     Outcome,
     Precheck,
@@ -161,15 +161,11 @@ def _recheck(case: Case, extra: list[Provided] = (), applicable: Iterable[str] =
 # --- the two outcomes of a precheck ---------------------------------------------------------
 
 
-def accept_checked(
-    case: Case,
-    checked: Precheck,
-    *,
-    actor: Actor,
-    staff: Staff | None,
-    pledge: PledgeInput | None,
-    notify: bool,
+def prepare_acceptance(
+    case: Case, checked: Precheck, *, staff: Staff | None, pledge: PledgeInput | None
 ) -> None:
+    """Check that the case can be accepted and set its acceptance fields (nothing written:
+    intake inserts the case once, already accepted)."""
     if checked.problems:
         raise ValidationError("；".join(checked.problems), code="applicant_not_eligible")
     if checked.missing and pledge is None:
@@ -178,16 +174,27 @@ def accept_checked(
             code="materials_missing",
             params={"names": "、".join(c.name for c in checked.missing)},
         )
-    from_status = case.status
     case.accepted_at, case.accepted_on = timezone.now(), today()
     if staff is not None and case.org_unit_id is None:
         # An online application belongs to the centre that accepted it from now on.
         case.org_unit, case.area_code = staff.org_unit, staff.org_unit.division.prefix
     case.promised_days = checked.item.promised_limit_days
     refresh_due(case)
-    opened = create_reviews(case, checked.item)
-    case.status = CaseStatus.IN_REVIEW if opened else CaseStatus.ACCEPTED
-    case.save()
+    has_reviews = bool(review_steps(checked.item))
+    case.status = CaseStatus.IN_REVIEW if has_reviews else CaseStatus.ACCEPTED
+
+
+def finish_acceptance(
+    case: Case,
+    checked: Precheck,
+    *,
+    actor: Actor,
+    pledge: PledgeInput | None,
+    from_status: str,
+    notify: bool,
+) -> None:
+    """The rows an accepted (and saved) case needs: reviews, the pledge, the event."""
+    create_reviews(case, checked.item)
     pledge_row = None
     if pledge is not None and checked.missing:
         pledge_row = DeficiencyPledge.objects.create(
@@ -216,18 +223,39 @@ def accept_checked(
     )
 
 
-def return_checked(
-    case: Case, checked: Precheck, *, actor: Actor, reason: str, notify: bool
+def accept_checked(
+    case: Case,
+    checked: Precheck,
+    *,
+    actor: Actor,
+    staff: Staff | None,
+    pledge: PledgeInput | None,
+    notify: bool,
 ) -> None:
-    names = [c.name for c in checked.missing]
-    if not names and not reason:
+    """受理 a saved case whose materials were just checked."""
+    from_status = case.status
+    prepare_acceptance(case, checked, staff=staff, pledge=pledge)
+    case.save()
+    finish_acceptance(
+        case, checked, actor=actor, pledge=pledge, from_status=from_status, notify=notify
+    )
+
+
+def prepare_return(case: Case, checked: Precheck, *, reason: str) -> None:
+    if not checked.missing and not reason:
         raise ValidationError(
             _("材料齐全，无需补正；如需补正其他内容，请填写理由。"), code="nothing_to_supplement"
         )
-    from_status = case.status
     case.status = CaseStatus.RETURNED
+    case.paused_since = today()
+
+
+def finish_return(
+    case: Case, checked: Precheck, *, actor: Actor, reason: str, from_status: str, notify: bool
+) -> None:
+    """The clock stops (a pause row) and the one-time notice goes out, for a saved case."""
     start_pause(case, actor=actor, kind=PauseKind.SUPPLEMENT, started_on=today(), reason=reason)
-    save(case, "status", "paused_since")
+    names = [c.name for c in checked.missing]
     record_event(
         case,
         actor=actor,
@@ -237,6 +265,16 @@ def return_checked(
         data={"notice": checked.notice()},
         message=messages.returned(case, names or [reason]) if notify else None,
     )
+
+
+def return_checked(
+    case: Case, checked: Precheck, *, actor: Actor, reason: str, notify: bool
+) -> None:
+    """补正 for a saved case whose materials were just checked."""
+    from_status = case.status
+    prepare_return(case, checked, reason=reason)
+    save(case, "status", "paused_since")
+    finish_return(case, checked, actor=actor, reason=reason, from_status=from_status, notify=notify)
 
 
 # --- cases waiting for a clerk --------------------------------------------------------------

@@ -30,8 +30,13 @@ def today() -> dt.date:
 
 
 def staff_of(actor: Actor) -> Staff | None:
+    """The actor's Staff row. A caller that already holds it (the API's token authentication
+    loads it with the user) passes it in `actor.extra["staff"]` and saves the query."""
     if actor.user_id is None:
         return None
+    known = actor.extra.get("staff") if actor.extra else None
+    if known is not None and known.user_id == actor.user_id:
+        return known
     return (
         Staff.objects.select_related("org_unit__division", "department")
         .filter(user_id=actor.user_id)

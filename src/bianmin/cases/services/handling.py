@@ -43,13 +43,18 @@ from bianmin.registry.models import Role, Staff
 # --- reviews --------------------------------------------------------------------------------
 
 
-def create_reviews(case: Case, item: ServiceItem) -> bool:
-    """One Review per review step of the item version; the first parallel group opens now.
-    Returns whether any review was created."""
-    steps = sorted(
+def review_steps(item: ServiceItem) -> list:
+    """The item version's review steps in order (prefetched steps: no query)."""
+    return sorted(
         (s for s in item.steps.all() if s.kind == StepKind.REVIEW),
         key=lambda s: (s.parallel_group, s.seq),
     )
+
+
+def create_reviews(case: Case, item: ServiceItem) -> bool:
+    """One Review per review step of the item version; the first parallel group opens now.
+    Returns whether any review was created."""
+    steps = review_steps(item)
     if not steps:
         return False
     first, now = steps[0].parallel_group, timezone.now()

@@ -1,10 +1,11 @@
 """At-most-once POSTs (`Idempotency-Key`): a client that retries after a timeout gets the first
 answer back instead of a second case.
 
-The record is inserted *before* the work, in the work's transaction: a concurrent retry's
-insert waits on the unique index until the first commits (PostgreSQL) or on the write lock
-(SQLite), then fails and answers from the committed record. A failed first attempt rolls its
-record back, so the retry runs afresh. Only one row per key is locked — never a global lock.
+The record is written in the work's transaction, with `ON CONFLICT DO NOTHING`: a concurrent
+retry's insert waits on the unique index until the first commits (PostgreSQL) or on the write
+lock (SQLite), finds the key taken, rolls its own work back and answers from the committed
+record. A failed first attempt writes no record, so the retry runs afresh. Only one index
+entry per key is contended — never a global lock.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bianmin.cases.models import Case, IdempotencyRecord
@@ -67,6 +69,26 @@ def replay(*, user_id: int, key: str, digest: str) -> Answer | None:
     return Answer(record.status_code, json.loads(record.response), replayed=True)
 
 
+class _LostRace(Exception):
+    """Another request with the same key committed while this one worked: undo this one."""
+
+
+def _claim(*, user_id: int, key: str, digest: str, status_code: int, text: str, case) -> bool:
+    """Insert the record unless the key is taken; True when this request got it. A concurrent
+    insert of the same key waits for the other transaction, so the answer is final."""
+    table = IdempotencyRecord._meta.db_table
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} "  # noqa: S608 — the table name is ours, values are bound
+            "(user_id, key, fingerprint, status_code, response, case_id, created_at) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (user_id, key) DO NOTHING RETURNING id",
+            [user_id, key, digest, status_code, text, case.pk if case else None, now],
+        )
+        return cursor.fetchone() is not None
+
+
 def run_once(
     *,
     user_id: int,
@@ -74,25 +96,28 @@ def run_once(
     digest: str,
     perform: Callable[[], tuple[int, dict[str, Any], Case | None]],
 ) -> Answer:
-    """`perform()` at most once per (user, key); it returns (status, body, case) and runs in
-    the same transaction as the record, so both commit or neither does."""
-    earlier = replay(user_id=user_id, key=key, digest=digest)
-    if earlier is not None:
+    """`perform()` at most once per (user, key): it returns (status, body, case) and the
+    record of its answer is written in the same transaction, so both commit or neither does.
+
+    The record goes in last (one statement, no savepoint): a retry racing its first attempt
+    does the work, finds the key taken, and rolls all of it back — rare, and it keeps the
+    common path short. Call `replay` first to answer known keys without doing the work."""
+    try:
+        with transaction.atomic():
+            status_code, body, case = perform()
+            text = json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False)
+            if not _claim(
+                user_id=user_id,
+                key=key,
+                digest=digest,
+                status_code=status_code,
+                text=text,
+                case=case,
+            ):
+                raise _LostRace
+    except _LostRace:
+        earlier = replay(user_id=user_id, key=key, digest=digest)
+        if earlier is None:  # the winner's record vanished: cannot happen without a delete
+            raise
         return earlier
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                record = IdempotencyRecord.objects.create(
-                    user_id=user_id, key=key, fingerprint=digest, status_code=0, response="{}"
-                )
-        except IntegrityError:
-            # A concurrent request with this key committed first.
-            earlier = replay(user_id=user_id, key=key, digest=digest)
-            if earlier is None:
-                raise
-            return earlier
-        status_code, body, case = perform()
-        text = json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False)
-        record.status_code, record.response, record.case = status_code, text, case
-        record.save(update_fields=["status_code", "response", "case"])
     return Answer(status_code, body)

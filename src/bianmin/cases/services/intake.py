@@ -31,9 +31,11 @@ from bianmin.cases.numbering import next_number
 from bianmin.cases.services import messages
 from bianmin.cases.services.acceptance import (
     PledgeInput,
-    accept_checked,
     file_materials,
-    return_checked,
+    finish_acceptance,
+    finish_return,
+    prepare_acceptance,
+    prepare_return,
     validate_pledge,
 )
 from bianmin.cases.services.common import record_event, require_staff, today
@@ -43,8 +45,8 @@ from bianmin.cases.services.precheck import (
     Provided,
     precheck,
 )
-from bianmin.cases.services.rules import INTAKE_ROLES, check_acceptable_here, items_for_intake
-from bianmin.cases.services.visits import record_visit_in
+from bianmin.cases.services.rules import INTAKE_ROLES, check_acceptable_here, item_version
+from bianmin.cases.services.visits import add_visit_row
 from bianmin.catalog.models import ServiceItem
 from bianmin.core import audit
 from bianmin.core.audit import Actor
@@ -79,8 +81,12 @@ class IntakeResult:
 
 def resolve_item(code: str) -> ServiceItem:
     """The current version of an item, with what intake needs prefetched."""
-    item = items_for_intake().filter(code=(code or "").strip(), is_current=True).first()
-    if item is None:
+    pk = (
+        ServiceItem.objects.filter(code=(code or "").strip(), is_current=True)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if pk is None:
         raise ValidationError(
             {
                 "item_code": ValidationError(
@@ -90,7 +96,7 @@ def resolve_item(code: str) -> ServiceItem:
                 )
             }
         )
-    return item
+    return item_version(pk)
 
 
 def identify_applicant(*, actor: Actor, id_number: str = "", credit_code: str = "") -> Applicant:
@@ -176,8 +182,9 @@ def new_case(
     consent: AgentConsent | None = None,
     user_id: int | None = None,
     bundle_application: BundleApplication | None = None,
+    save: bool = True,
 ) -> Case:
-    return Case.objects.create(
+    case = Case(
         case_no=next_number(today()),
         item=item,
         bundle_application=bundle_application,
@@ -199,6 +206,9 @@ def new_case(
         submitted_at=timezone.now(),
         promised_days=item.promised_limit_days,
     )
+    if save:
+        case.save(force_insert=True)
+    return case
 
 
 def staff_intake(actor: Actor, item: ServiceItem, channel: str, consent) -> tuple[Staff, Any]:
@@ -237,6 +247,9 @@ def take_in(
     checked = precheck(
         item=item, applicant=applicant, provided=provided, channel=channel, applicable=applicable
     )
+    if checked.problems:
+        # Not a material the applicant can bring: the clerk refuses with the reason.
+        raise ValidationError("；".join(checked.problems), code="applicant_not_eligible")
     if pledge is not None:
         validate_pledge(checked, pledge)
     case = new_case(
@@ -247,22 +260,30 @@ def take_in(
         area_code=staff.org_unit.division.prefix,
         agent=staff if channel == IntakeChannel.AGENT else None,
         consent=consent,
+        save=False,
     )
-    file_materials(case, checked)
-    if channel == IntakeChannel.WINDOW:
-        record_visit_in(case, actor=actor, purpose=str(_("提交申请")), org_unit=staff.org_unit)
-    _decide_at_intake(case, checked, actor=actor, staff=staff, pledge=pledge, notify=True)
-    return IntakeResult(case, checked)
-
-
-def _decide_at_intake(case: Case, checked: Precheck, *, actor, staff, pledge, notify) -> None:
-    if checked.problems:
-        # Not a material the applicant can bring: the clerk refuses with the reason.
-        raise ValidationError("；".join(checked.problems), code="applicant_not_eligible")
-    if checked.complete or pledge is not None:
-        accept_checked(case, checked, actor=actor, staff=staff, pledge=pledge, notify=notify)
+    # The case is decided before it is written, so it is inserted once, complete (the intake
+    # benchmark counts every statement).
+    accept = checked.complete or pledge is not None
+    if accept:
+        prepare_acceptance(case, checked, staff=staff, pledge=pledge)
     else:
-        return_checked(case, checked, actor=actor, reason="", notify=notify)
+        prepare_return(case, checked, reason="")
+    on_site = channel == IntakeChannel.WINDOW
+    case.visit_count = int(on_site)
+    case.save(force_insert=True)
+    file_materials(case, checked)
+    if on_site:
+        add_visit_row(case, actor=actor, purpose=str(_("提交申请")), org_unit=staff.org_unit)
+    if accept:
+        finish_acceptance(
+            case, checked, actor=actor, pledge=pledge, from_status=CaseStatus.SUBMITTED, notify=True
+        )
+    else:
+        finish_return(
+            case, checked, actor=actor, reason="", from_status=CaseStatus.SUBMITTED, notify=True
+        )
+    return IntakeResult(case, checked)
 
 
 @transaction.atomic

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import time
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 from bianmin.cases.models import Case, IntakeChannel
 from bianmin.cases.services.precheck import Applicant
-from bianmin.catalog.models import AcceptLevel, ServiceItem
+from bianmin.catalog.models import AcceptLevel, Material, ProcessStep, ServiceItem
 from bianmin.registry.models import DivisionLevel, Role, Staff
 
 INTAKE_ROLES = (Role.WINDOW_CLERK, Role.VILLAGE_AGENT, Role.DEPT_REVIEWER)
@@ -29,9 +32,42 @@ def items_for_intake() -> QuerySet[ServiceItem]:
     )
 
 
+# An item version never changes once written (an edit writes the next version), so each
+# process keeps the versions it has loaded — materials, steps and tags — instead of four
+# queries per intake. Any save or delete of catalogue rows in this process empties the cache
+# (signals below); the time limit bounds what another process's in-place fix could leave.
+ITEM_CACHE_SECONDS = 300.0
+_items: dict[int, tuple[float, ServiceItem]] = {}
+
+
+def item_version(pk: int) -> ServiceItem:
+    now = time.monotonic()
+    hit = _items.get(pk)
+    if hit is not None and now - hit[0] < ITEM_CACHE_SECONDS:
+        return hit[1]
+    item = items_for_intake().get(pk=pk)
+    if len(_items) > 1000:
+        _items.clear()
+    _items[pk] = (now, item)
+    return item
+
+
+def forget_items(**_kwargs) -> None:
+    _items.clear()
+
+
+for _model in (ServiceItem, Material, ProcessStep):
+    _uid = f"cases-items-{_model.__name__}"
+    post_save.connect(forget_items, sender=_model, dispatch_uid=f"{_uid}-save")
+    post_delete.connect(forget_items, sender=_model, dispatch_uid=f"{_uid}-delete")
+m2m_changed.connect(
+    forget_items, sender=ServiceItem.eligible_tags.through, dispatch_uid="cases-items-tags"
+)
+
+
 def item_of(case: Case) -> ServiceItem:
     """The exact item version the case was filed under, prefetched."""
-    return items_for_intake().get(pk=case.item_id)
+    return item_version(case.item_id)
 
 
 def applicant_of(case: Case) -> Applicant:

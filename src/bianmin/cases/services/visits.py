@@ -17,11 +17,16 @@ from bianmin.core.audit import Actor
 from bianmin.registry.models import OrgUnit
 
 
-def record_visit_in(case: Case, *, actor: Actor, purpose: str, org_unit: OrgUnit | None) -> Visit:
-    """A visit inside a transition that already holds the case (intake, pick-up …)."""
-    visit = Visit.objects.create(
+def add_visit_row(case: Case, *, actor: Actor, purpose: str, org_unit: OrgUnit | None) -> Visit:
+    """The Visit row only, for a case saved with its `visit_count` already counted."""
+    return Visit.objects.create(
         case=case, purpose=purpose, org_unit=org_unit, recorded_by_id=actor.user_id
     )
+
+
+def record_visit_in(case: Case, *, actor: Actor, purpose: str, org_unit: OrgUnit | None) -> Visit:
+    """A visit inside a transition that already holds the case (intake, pick-up …)."""
+    visit = add_visit_row(case, actor=actor, purpose=purpose, org_unit=org_unit)
     case.visit_count += 1
     save(case, "visit_count")
     return visit
