@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "bianmin.core.context.staff_context",
+                "bianmin.notifications.context.notifications_context",
             ]
         },
     }
@@ -196,6 +197,22 @@ BIANMIN = {
     # Run an uploaded import on a thread of the web process (no broker needed); set
     # BIANMIN_IMPORT_INLINE_THREAD=0 to leave jobs pending for `bianmin worker` instead.
     "IMPORT_INLINE_THREAD": os.environ.get("BIANMIN_IMPORT_INLINE_THREAD", "1") == "1",
+    # Which channel delivers each outbox channel (bianmin.notifications.channels): "file"
+    # (var/outbox/sms.jsonl, what residents would get), "console", "http_sms" (SMS_HTTP below),
+    # "in_app", or a dotted path to a class. The test run logs instead of writing files.
+    "NOTIFY_CHANNELS": {
+        "sms": os.environ.get("BIANMIN_SMS_CHANNEL", "console" if ENV == "test" else "file"),
+        "in_app": "in_app",
+    },
+    "NOTIFY_FILE_DIR": VAR_DIR / "outbox",
+    "NOTIFY_MAX_ATTEMPTS": 6,  # the first try and five retries (1 min … 6 h apart)
+    # A message SENDING longer than this is 状态不明: shown to an administrator, never resent.
+    "NOTIFY_SENDING_LEASE": 600,
+    "SMS_HTTP": {
+        "URL": os.environ.get("BIANMIN_SMS_URL", ""),
+        "KEY": os.environ.get("BIANMIN_SMS_KEY", ""),
+        "TIMEOUT": 10,
+    },
 }
 
 if ENV == "test":

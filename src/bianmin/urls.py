@@ -18,5 +18,6 @@ urlpatterns = [
     path("api/v1/", include("bianmin.registry.api_urls")),
     path("catalog/", include("bianmin.catalog.urls")),
     path("queue/", include("bianmin.queueing.urls")),
+    path("notifications/", include("bianmin.notifications.urls")),
     path("", include("bianmin.workbench.urls")),
 ]

@@ -172,3 +172,23 @@ for _model in (WorkdayOverride, WorkdayYear):
     models.signals.post_delete.connect(
         _calendar_changed, sender=_model, dispatch_uid=f"workdays-delete-{_model.__name__}"
     )
+
+
+class JobRun(models.Model):
+    """The last run of one registered background job (`bianmin.core.jobs`). Workers claim a
+    due job by moving `last_started` forward with one conditional UPDATE, so however many
+    worker processes run, a periodic job starts once per period."""
+
+    name = models.CharField(_("任务"), max_length=80, unique=True)
+    last_started = models.DateTimeField(_("最近开始"), null=True, blank=True)
+    last_finished = models.DateTimeField(_("最近结束"), null=True, blank=True)
+    last_ok = models.BooleanField(_("最近是否成功"), null=True)
+    last_error = models.TextField(_("最近错误"), blank=True)
+
+    class Meta:
+        verbose_name = _("后台任务运行记录")
+        verbose_name_plural = _("后台任务运行记录")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

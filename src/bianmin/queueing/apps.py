@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.apps import AppConfig
 
 
@@ -16,3 +18,15 @@ class QueueingConfig(AppConfig):
         # SQLite has no percentile_cont: every new connection gets a Python one, so the stats
         # query is the same single grouped query on both databases.
         connection_created.connect(register_sqlite_functions, dispatch_uid="queueing_sqlite_fns")
+
+        from bianmin.core import jobs
+
+        jobs.register("queueing.no_shows", _sweep_no_shows, daily_at=dt.time(0, 10))
+
+
+def _sweep_no_shows() -> str:
+    """Yesterday's bookings never checked in become 爽约 (as `bianmin queueing sweep`)."""
+    from bianmin.queueing import clock, services
+
+    day = clock.today() - dt.timedelta(days=1)
+    return f"{services.expire_appointments(day=day)} 个预约记为爽约（截至 {day}）"

@@ -2,9 +2,10 @@
 
 The embedded default needs no broker: the upload view starts the job on a thread of the web
 process once the job row is committed (`BIANMIN["IMPORT_INLINE_THREAD"]`, on by default).
-Turned off, jobs stay pending for `bianmin worker`, which can run on any number of machines —
-they claim jobs with SELECT … FOR UPDATE SKIP LOCKED. A queue (Celery, Django tasks) would call
-`run_import(job_id)` the same way.
+Turned off, jobs stay pending for `bianmin worker` (the "registry.imports" job of
+`bianmin.core.jobs`), which can run on any number of machines — they claim jobs with SELECT …
+FOR UPDATE SKIP LOCKED. A queue (Celery, Django tasks) would call `run_import(job_id)` the same
+way.
 """
 
 from __future__ import annotations
@@ -72,3 +73,9 @@ def work(
         done += 1
         if on_job is not None:
             on_job(job)
+
+
+def run_pending_imports() -> str | None:
+    """The worker's periodic job: every pending import, one after the other."""
+    done = work(once=True)
+    return f"{done} 个任务已处理" if done else None

@@ -1,0 +1,14 @@
+"""/notifications/ — administrators' view of the outbox."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from bianmin.notifications import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("failed/", views.failed_list, name="failed"),
+    path("failed/<int:message_id>/<slug:action>/", views.failed_action, name="failed-action"),
+]
