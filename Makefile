@@ -22,7 +22,11 @@ demo: install
 	BIANMIN_ENV=dev $(BIN)/bianmin migrate --no-input -v 0
 	BIANMIN_ENV=dev $(BIN)/bianmin seed --people $(DEMO_PEOPLE) --if-empty
 	BIANMIN_ENV=dev $(BIN)/bianmin demo_logins --url http://127.0.0.1:$(PORT)/
-	BIANMIN_ENV=dev $(BIN)/bianmin runserver 127.0.0.1:$(PORT)
+	@# The worker (message delivery to var/outbox/, deadline sweeps, imports) runs beside the
+	@# server, no broker, and the trap stops it with the server (Ctrl+C, or an error).
+	BIANMIN_ENV=dev $(BIN)/bianmin worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  BIANMIN_ENV=dev $(BIN)/bianmin runserver 127.0.0.1:$(PORT)
 
 lint: install
 	$(BIN)/ruff check src tests bench
