@@ -15,9 +15,11 @@ urlpatterns = [
     path("api/v1/catalog/", include("bianmin.catalog.api_urls")),
     path("api/v1/queue/", include("bianmin.queueing.api_urls")),
     path("api/v1/cases/", include("bianmin.cases.api_urls")),
+    path("api/v1/evaluation/", include("bianmin.evaluation.api_urls")),
     path("api/v1/", include("bianmin.registry.api_urls")),
     path("catalog/", include("bianmin.catalog.urls")),
     path("queue/", include("bianmin.queueing.urls")),
+    path("evaluation/", include("bianmin.evaluation.urls")),
     path("notifications/", include("bianmin.notifications.urls")),
     path("", include("bianmin.workbench.urls")),
 ]
