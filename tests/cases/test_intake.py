@@ -560,3 +560,53 @@ def test_district_reviewer_sees_nothing_to_accept_outside_their_level(mz_reviewe
         channel="window",
     ).case
     assert case.area_code == JIANGAN and case.status == CaseStatus.IN_REVIEW
+
+
+class TestOrganisationApplicant:
+    def test_enterprise_applies_by_credit_code(self, clock, db):
+        from tests import factories
+
+        clerk = factories.staff("jiangan_clerk", role="clerk", division=JIANGAN)
+        code = make_credit_code("92", "420102", "MA4K3L8Q2")
+        org = create_organisation(
+            actor=as_actor(clerk),
+            credit_code=code,
+            name="武汉市江岸区王记热干面馆",
+            division="420102002003",
+            phone="02782801111",
+        )
+        item = builders.item(
+            "SCJG-SPJY-001",
+            name="食品经营许可（仅销售预包装食品备案）",
+            department="SCJG",
+            applicant_kind="organisation",
+            levels=("district",),
+            reviews=(("SCJG", 1),),
+            materials=[
+                ("licence", "营业执照", "original", "mandatory", True, "business_licence", ""),
+                ("layout", "经营场所平面图", "copy", "mandatory", True, "", ""),
+            ],
+        )
+        applicant = intake.identify_applicant(actor=as_actor(clerk), credit_code=code.lower())
+        assert applicant.organisation == org and applicant.masked_id == code
+        case = intake.take_in(
+            actor=as_actor(clerk),
+            item=item,
+            applicant=applicant,
+            provided=["layout"],
+            channel="window",
+        ).case
+        assert case.applicant_type == "organisation" and case.status == CaseStatus.IN_REVIEW
+        assert case.materials.get(code="licence").source == "shared"  # from 法人库 e-licence
+        message = OutboxMessage.objects.get(related_id=case.case_no)
+        assert message.recipient_address == "02782801111" and message.recipient_person is None
+        # A person cannot file an organisation's item.
+        with pytest.raises(ValidationError) as caught:
+            intake.take_in(
+                actor=as_actor(clerk),
+                item=item,
+                applicant=Applicant(person=factories.person(community="420102002003")),
+                provided=["layout"],
+                channel="window",
+            )
+        assert caught.value.code == "applicant_kind_mismatch"
