@@ -189,3 +189,42 @@ class TestSweep:
         assert "1" in out and "red" in out
         case.refresh_from_db()
         assert case.warning_level == WarningLevel.RED
+
+
+class TestProvisionalCorrection:
+    def test_publishing_the_next_years_holidays_corrects_the_due_date(
+        self, clock, dazhi_clerk, applicant, system_actor
+    ):
+        from bianmin.core import workdays
+
+        item = builders.item("MZ-GLJT-020", promised=20)
+        clock.set(dt.date(2026, 12, 21))
+        case = intake.take_in(
+            actor=as_actor(dazhi_clerk),
+            item=item,
+            applicant=applicant,
+            provided=builders.COMPLETE,
+            channel="window",
+        ).case
+        assert (case.due_date, case.due_provisional) == (dt.date(2027, 1, 18), True)
+        # Nothing is known yet: the sweep leaves the guess alone.
+        assert deadlines.sweep_deadlines(on=dt.date(2026, 12, 22)).corrected == 0
+        # The State Council's 2027 notice is entered: 1 January (a Friday) is 元旦.
+        workdays.set_override(
+            actor=system_actor, day=dt.date(2027, 1, 1), is_workday=False, name="元旦"
+        )
+        workdays.publish_year(actor=system_actor, year=2027, source="国办发明电〔2026〕测试号")
+        report = deadlines.sweep_deadlines(on=dt.date(2026, 12, 23))
+        assert report.corrected == 1
+        case.refresh_from_db()
+        # One working day fewer in the span: 20th working day is now Tuesday 1-19.
+        assert (case.due_date, case.due_provisional) == (dt.date(2027, 1, 19), False)
+        event = case.events.get(action="due_corrected")
+        assert event.data == {
+            "due_before": "2027-01-18",
+            "due_after": "2027-01-19",
+            "provisional": False,
+        }
+        body = OutboxMessage.objects.get(dedupe_key=f"case:{case.case_no}:{event.pk}").body
+        assert "承诺办结日期调整为2027年1月19日" in body
+        assert deadlines.sweep_deadlines(on=dt.date(2026, 12, 23)).corrected == 0

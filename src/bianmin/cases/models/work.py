@@ -142,6 +142,7 @@ class EventAction(models.TextChoices):
     TERMINATED = "terminated", _("终止")
     VISIT = "visit", _("到现场")
     WARNING = "warning", _("预警变化")
+    DUE_CORRECTED = "due_corrected", _("办结日期校正")
 
 
 class CaseEvent(models.Model):

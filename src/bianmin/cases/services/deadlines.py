@@ -289,6 +289,7 @@ def level_for(case: Case, on: dt.date) -> str:
 class SweepReport:
     checked: int = 0
     changed: dict[str, int] = field(default_factory=dict)
+    corrected: int = 0  # provisional due dates recomputed
 
 
 def _handler_of(case: Case) -> tuple[str, int | None]:
@@ -347,13 +348,46 @@ def _warn(case: Case, level: str, on: dt.date) -> None:
     )
 
 
+def _correct_provisional(case: Case) -> bool:
+    """Recompute a provisional due date (the calendar may since cover its year); True when
+    the date or its provisional mark changed."""
+    case = Case.unscoped.select_for_update().select_related("item").get(pk=case.pk)
+    if not case.due_provisional or case.status not in CLOCK_STATES:
+        return False
+    before = case.due_date
+    refresh_due(case)
+    if case.due_date == before and case.due_provisional:
+        return False
+    save(case, "due_date", "due_provisional")
+    record_event(
+        case,
+        actor=SYSTEM,
+        action=EventAction.DUE_CORRECTED,
+        from_status=case.status,
+        data={
+            "due_before": before.isoformat(),
+            "due_after": case.due_date.isoformat(),
+            "provisional": case.due_provisional,
+        },
+        message=messages.due_corrected(case) if case.due_date != before else None,
+    )
+    return True
+
+
 def sweep_deadlines(*, on: dt.date | None = None) -> SweepReport:
     """Store each running case's warning level for `on` (default today). Idempotent: only a
-    change of level writes (one event, one message to the handling department)."""
+    change of level writes (one event, one message to the handling department).
+
+    First, provisional due dates are recomputed: once an administrator publishes the holiday
+    notice of a year that was guessed, those cases get their real due date (and the applicant
+    a message if it moved)."""
     on = on or today()
     report = SweepReport()
-    fields = ["id", "due_date", "paused_since", "promised_days", "extended_workdays"]
     running = Case.unscoped.filter(status__in=CLOCK_STATES, due_date__isnull=False)
+    for case in running.filter(due_provisional=True).only("id").iterator(chunk_size=2000):
+        with transaction.atomic():
+            report.corrected += _correct_provisional(case)
+    fields = ["id", "due_date", "paused_since", "promised_days", "extended_workdays"]
     for case in running.only(*fields, "warning_level").iterator(chunk_size=2000):
         report.checked += 1
         level = level_for(case, on)

@@ -110,6 +110,10 @@ def extended(case: Case, workdays: int) -> str:
     return f"{SIGN}{_subject(case)}经批准延期{workdays}个工作日，{_due(case)}。"
 
 
+def due_corrected(case: Case) -> str:
+    return f"{SIGN}因法定节假日安排公布，{_subject(case)}的承诺办结日期调整为{day(case.due_date)}。"
+
+
 def pledge_fulfilled(case: Case) -> str:
     return f"{SIGN}已收到{_subject(case)}的容缺补交材料，承诺事项已履行。"
 
