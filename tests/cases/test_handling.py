@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from bianmin.cases import queries
 from bianmin.cases.models import CaseStatus, Review, ReviewStatus
 from bianmin.cases.services import absences, acceptance, handling, intake, visits
-from bianmin.cases.services.acceptance import PledgeInput
+from bianmin.cases.services.pledges import PledgeInput
 from bianmin.core.scope import acting_in
 from bianmin.notifications.models import OutboxMessage
 from bianmin.registry.access import scope_for

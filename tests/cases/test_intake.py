@@ -17,8 +17,8 @@ from bianmin.cases.models import (
     ReviewStatus,
 )
 from bianmin.cases.services import acceptance, bundles, intake
-from bianmin.cases.services.acceptance import PledgeInput
 from bianmin.cases.services.intake import AgentConsent
+from bianmin.cases.services.pledges import PledgeInput
 from bianmin.cases.services.precheck import Applicant, Outcome, precheck
 from bianmin.core.identifiers import make_credit_code
 from bianmin.core.models import AuditEntry

@@ -11,8 +11,8 @@ from django.db import transaction
 from bianmin.cases import queries
 from bianmin.cases.models import Case
 from bianmin.cases.services import acceptance, deadlines, handling, intake
-from bianmin.cases.services.acceptance import PledgeInput
 from bianmin.cases.services.common import access_case
+from bianmin.cases.services.pledges import PledgeInput
 from bianmin.core.errors import OutOfScope
 from bianmin.core.scope import acting_in
 from bianmin.notifications.models import OutboxMessage

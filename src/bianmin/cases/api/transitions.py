@@ -16,7 +16,7 @@ from bianmin.cases.api import inputs as i
 from bianmin.cases.api import outputs as o
 from bianmin.cases.models import Case, Extension, Review
 from bianmin.cases.services import acceptance, deadlines, handling, visits
-from bianmin.cases.services.acceptance import PledgeInput
+from bianmin.cases.services.pledges import PledgeInput
 from bianmin.core.api import ErrorSerializer, error_responses
 from bianmin.core.errors import OutOfScope
 from bianmin.registry.models import Staff

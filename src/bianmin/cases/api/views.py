@@ -20,9 +20,9 @@ from bianmin.cases.api.transitions import TransitionActions
 from bianmin.cases.models import Case
 from bianmin.cases.numbering import CASE_NO_PATTERN
 from bianmin.cases.services import bundles, idempotency, intake
-from bianmin.cases.services.acceptance import PledgeInput
 from bianmin.cases.services.common import access_case, staff_of
 from bianmin.cases.services.intake import AgentConsent
+from bianmin.cases.services.pledges import PledgeInput
 from bianmin.cases.services.precheck import precheck
 from bianmin.core.api import ErrorSerializer, ScopedGenericViewSet, error_responses
 from bianmin.core.audit import Actor

@@ -18,11 +18,9 @@ from bianmin.cases.models import BundleApplication, Case, IntakeChannel
 from bianmin.cases.numbering import next_number
 from bianmin.cases.services import messages
 from bianmin.cases.services.acceptance import (
-    PledgeInput,
     accept_checked,
     file_materials,
     return_checked,
-    validate_pledge,
 )
 from bianmin.cases.services.common import notify_applicant, today
 from bianmin.cases.services.intake import (
@@ -32,6 +30,7 @@ from bianmin.cases.services.intake import (
     new_case,
     staff_intake,
 )
+from bianmin.cases.services.pledges import PledgeInput, validate_pledge
 from bianmin.cases.services.precheck import Applicant, normalise_provided, precheck
 from bianmin.cases.services.rules import items_for_intake
 from bianmin.cases.services.visits import record_visit_in

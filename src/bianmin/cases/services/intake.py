@@ -30,15 +30,14 @@ from bianmin.cases.models import (
 from bianmin.cases.numbering import next_number
 from bianmin.cases.services import messages
 from bianmin.cases.services.acceptance import (
-    PledgeInput,
     file_materials,
     finish_acceptance,
     finish_return,
     prepare_acceptance,
     prepare_return,
-    validate_pledge,
 )
 from bianmin.cases.services.common import record_event, require_staff, today
+from bianmin.cases.services.pledges import PledgeInput, validate_pledge
 from bianmin.cases.services.precheck import (
     Applicant,
     Precheck,
