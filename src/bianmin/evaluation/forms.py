@@ -98,6 +98,7 @@ class ComplaintForm(forms.Form):
         self.fields["org_unit"].queryset = OrgUnit.objects.filter(
             division__prefix__startswith=prefix
         ).order_by("code")
+        self.fields["staff"].empty_label = self.fields["org_unit"].empty_label = _("— 请选择 —")
         self.fields["staff"].label_from_instance = lambda s: (
             f"{s.display_name}（{s.org_unit.name}）"
         )
@@ -115,6 +116,22 @@ class VerifyForm(forms.Form):
 
 class NotesForm(forms.Form):
     notes = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RectifyForm(NotesForm):
+    notes = forms.CharField(label=_("整改措施"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class HandleForm(NotesForm):
+    notes = forms.CharField(label=_("处理措施"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ResolveForm(NotesForm):
+    notes = forms.CharField(
+        label=_("督办意见"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("将以短信发送给申请人"),
+    )
 
 
 class AnswerForm(forms.Form):

@@ -129,7 +129,7 @@ TASKS = LoopPages(
         Stage.ACT: (
             "act",
             _("整改"),
-            f.NotesForm,
+            f.RectifyForm,
             lambda a, o, d: svc.rectify_task(actor=a, task=o, **d),
         ),
         Stage.ANSWER: (
@@ -147,7 +147,7 @@ TASKS = LoopPages(
         Stage.ESCALATED: (
             "resolve",
             _("督办办结"),
-            f.NotesForm,
+            f.ResolveForm,
             lambda a, o, d: svc.resolve_task(actor=a, task=o, **d),
         ),
     },
@@ -172,7 +172,7 @@ COMPLAINTS = LoopPages(
         Stage.ACT: (
             "act",
             _("处理"),
-            f.NotesForm,
+            f.HandleForm,
             lambda a, o, d: svc.handle_complaint(actor=a, complaint=o, **d),
         ),
         Stage.ANSWER: (
@@ -190,7 +190,7 @@ COMPLAINTS = LoopPages(
         Stage.ESCALATED: (
             "resolve",
             _("督办办结"),
-            f.NotesForm,
+            f.ResolveForm,
             lambda a, o, d: svc.resolve_complaint(actor=a, complaint=o, **d),
         ),
     },

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from bianmin.catalog.demo import load_demo_catalog
+from bianmin.evaluation.demo import load_demo_evaluation
 from bianmin.queueing.demo import load_demo_queueing
 from bianmin.registry.demo.city import build_demo_city, demo_city_exists
 from bianmin.registry.demo.places import DEFAULT_DISTRICTS, UnknownDistrict
@@ -68,3 +69,4 @@ class Command(BaseCommand):
         )
         load_demo_catalog(log=lambda line: self.stdout.write(f"  {line}"))
         load_demo_queueing(log=lambda line: self.stdout.write(f"  {line}"))
+        load_demo_evaluation(log=lambda line: self.stdout.write(f"  {line}"))
