@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "bianmin.cases",
     "bianmin.queueing",
     "bianmin.evaluation",
+    "bianmin.portal",
     "bianmin.workbench",
 ]
 
@@ -208,6 +209,9 @@ BIANMIN = {
     "NOTIFY_MAX_ATTEMPTS": 6,  # the first try and five retries (1 min … 6 h apart)
     # A message SENDING longer than this is 状态不明: shown to an administrator, never resent.
     "NOTIFY_SENDING_LEASE": 600,
+    # Who a resident on the portal is (portal/identity.py): phone + password against the
+    # registry today; a unified identity platform (统一身份认证) replaces it by class path.
+    "RESIDENT_IDENTITY_PROVIDER": "bianmin.portal.identity.PhonePasswordProvider",
     "SMS_HTTP": {
         "URL": os.environ.get("BIANMIN_SMS_URL", ""),
         "KEY": os.environ.get("BIANMIN_SMS_KEY", ""),

@@ -21,5 +21,6 @@ urlpatterns = [
     path("queue/", include("bianmin.queueing.urls")),
     path("evaluation/", include("bianmin.evaluation.urls")),
     path("notifications/", include("bianmin.notifications.urls")),
+    path("portal/", include("bianmin.portal.urls")),
     path("", include("bianmin.workbench.urls")),
 ]

@@ -29,11 +29,13 @@ from bianmin.cases.models import (
 from bianmin.cases.services import messages
 from bianmin.cases.services.common import (
     locked,
+    locked_for_applicant,
     record_event,
     require_reason,
     require_staff,
     require_status,
     save,
+    staff_of,
     today,
 )
 from bianmin.cases.services.deadlines import end_pause, refresh_due, start_pause
@@ -302,13 +304,16 @@ def resubmit(
     case: Case,
     provided: Iterable[str | Mapping[str, Any] | Provided],
     channel: str = IntakeChannel.WINDOW,
+    person=None,
 ) -> Precheck:
     """补正材料 received: the clock restarts (the due date moves by the paused working days).
     Before acceptance the case waits for acceptance again; after it, the returning reviews
-    reopen. `channel` window records the applicant's visit."""
-    case = locked(case)
+    reopen. `channel` window records the applicant's visit; `channel` online without a staff
+    account is the applicant on the portal (`person` as the portal identified them)."""
+    by_applicant = channel == IntakeChannel.ONLINE and staff_of(actor) is None
+    case = locked_for_applicant(case, actor=actor, person=person) if by_applicant else locked(case)
     require_status(case, [CaseStatus.RETURNED], _("接收补正材料"))
-    staff = require_staff(actor)
+    staff = None if by_applicant else require_staff(actor)
     given = normalise_provided(provided)
     checked = _recheck(case, extra=given)
     file_materials(case, checked, only={p.code for p in given} | {c.code for c in checked.shared})

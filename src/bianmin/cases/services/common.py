@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -72,6 +73,22 @@ def locked(case: Case | str) -> Case:
     if found is None:
         if Case.unscoped.filter(**lookup).exists():
             raise OutOfScope()
+        raise Case.DoesNotExist(_("办件不存在。"))
+    return found
+
+
+def locked_for_applicant(case: Case | str, *, actor: Actor, person=None) -> Case:
+    """The case re-read under a row lock for its own applicant acting on the portal: the
+    account that filed it online, or `person` (as the portal identified them) being the
+    applicant. A resident has no staff scope, so ownership, not area, decides."""
+    lookup = {"case_no": case} if isinstance(case, str) else {"pk": case.pk}
+    owner = Q(pk__in=[])
+    if actor.user_id is not None:
+        owner |= Q(submitted_by_user_id=actor.user_id)
+    if person is not None:
+        owner |= Q(applicant_person_id=person.pk)
+    found = Case.unscoped.select_for_update().filter(owner, **lookup).first()
+    if found is None:
         raise Case.DoesNotExist(_("办件不存在。"))
     return found
 
@@ -189,6 +206,7 @@ __all__ = [
     "in_department",
     "invalid_transition",
     "locked",
+    "locked_for_applicant",
     "notify_applicant",
     "record_event",
     "require_reason",

@@ -70,10 +70,12 @@ def start_round(obj: FollowUp, kind: LoopKind) -> None:
     )
 
 
-def locked(kind: LoopKind, obj: FollowUp) -> FollowUp:
+def locked(kind: LoopKind, obj: FollowUp, *, applicant: bool = False) -> FollowUp:
     """Re-read under a row lock, within the acting user's scope (403 outside it): two clerks
-    acting at once are serialised and the second fails its stage check cleanly."""
-    found = kind.model.objects.select_for_update().filter(pk=obj.pk).first()
+    acting at once are serialised and the second fails its stage check cleanly. The applicant
+    on the portal has no staff scope (`applicant=True`): `raised_by` decides for them."""
+    manager = kind.model.unscoped if applicant else kind.model.objects
+    found = manager.select_for_update().filter(pk=obj.pk).first()
     if found is None:
         if kind.model.unscoped.filter(pk=obj.pk).exists():
             raise OutOfScope()
@@ -231,7 +233,7 @@ def feedback(
     """回访: the applicant's word on the answer — recorded by staff who called them back, or
     given by the applicant on the portal. Satisfied, or no opinion after the call-back: closed.
     Unsatisfied: a second round from verification; after the second, the city supervisors."""
-    obj = locked(kind, obj)
+    obj = locked(kind, obj, applicant=staff_of(actor) is None)
     require_stage(obj, (Stage.FEEDBACK,), _("回访"))
     if staff_of(actor) is not None:
         handler(kind, obj, actor)

@@ -1,0 +1,100 @@
+"""Resident accounts: opened once the identity provider has verified the person, signed in
+with Django's session machinery."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.contrib.auth import get_user_model, login, logout
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bianmin.core import audit
+from bianmin.core.audit import Actor
+from bianmin.core.models import AuditAction
+from bianmin.portal.models import ResidentAccount
+from bianmin.registry.models import Person
+from bianmin.registry.services.people import person_label
+
+# The session is Django's; this backend only reloads the user on each request.
+SESSION_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def resident_actor(person: Person, user_id: int | None, ip: str | None, purpose: str = "") -> Actor:
+    """The resident acting for themself: named, with no org unit (the audit log and case
+    history show "本人" rather than an account name)."""
+    return Actor(user_id, f"{person.name}（本人）", "", ip, purpose)
+
+
+def _exists_error() -> ValidationError:
+    return ValidationError(
+        _(
+            "该居民已开通网上账号，或该手机号码已用于其他账号。请直接登录；忘记密码请到便民服务中心重置。"
+        ),
+        code="account_exists",
+    )
+
+
+@transaction.atomic
+def open_account(
+    *,
+    person: Person,
+    phone: str | None,
+    provider: str,
+    password: str | None = None,
+    ip: str | None = None,
+) -> ResidentAccount:
+    """Open the portal account of a verified person. The user name is random: it appears in
+    logs and sessions, and a phone number must not. Without a password (a unified provider
+    signs the person in) the account cannot be used with a password at all."""
+    if ResidentAccount.objects.filter(person=person).exists() or (
+        phone and ResidentAccount.objects.filter(phone=phone).exists()
+    ):
+        raise _exists_error()
+    try:
+        with transaction.atomic():
+            user = get_user_model().objects.create_user(
+                username=f"resident-{secrets.token_hex(8)}", password=password
+            )
+            account = ResidentAccount.objects.create(
+                user=user,
+                person=person,
+                phone=phone or None,
+                provider=provider,
+                verified_at=timezone.now(),
+            )
+    except IntegrityError:  # the same person or phone registered at the same moment
+        raise _exists_error() from None
+    # The registry was read to verify the person: on their own record, as themself.
+    audit.record(
+        resident_actor(person, user.pk, ip, "开通网上办事账号（实名核验）"),
+        AuditAction.READ,
+        object_type="person",
+        object_id=person.pk,
+        object_label=person_label(person),
+    )
+    return account
+
+
+def account_for(person: Person, *, provider: str) -> ResidentAccount:
+    """The account of a person a provider authenticated; a provider that does not register
+    (统一身份认证) gets one opened on the first sign-in."""
+    account = ResidentAccount.objects.select_related("user").filter(person=person).first()
+    if account is None:
+        account = open_account(person=person, phone=person.phone or None, provider=provider)
+    return account
+
+
+def sign_in(request: HttpRequest, person: Person, *, provider: str) -> ResidentAccount:
+    account = account_for(person, provider=provider)
+    if not account.user.is_active:
+        raise ValidationError(_("该账号已停用，请到便民服务中心办理。"), code="account_inactive")
+    login(request, account.user, backend=SESSION_BACKEND)
+    return account
+
+
+def sign_out(request: HttpRequest) -> None:
+    logout(request)
