@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from bianmin.core.audit import Actor
 from bianmin.core.models import AuditEntry
+from bianmin.core.scope import DENY_ALL, acting_in
 from bianmin.evaluation.models import Complaint
 from bianmin.evaluation.services import (
     access_complaint,
@@ -114,14 +115,15 @@ class TestIntake:
 
     def test_the_portal_files_for_the_identified_resident(self, clock, resident, django_user_model):
         account = django_user_model.objects.create_user("wxy")
-        complaint = submit_complaint(
-            actor=Actor(user_id=account.pk, name="王秀英"),
-            channel="portal",
-            complainant_name="王秀英",
-            content="社区代办点经常没人值班",
-            subject_kind="general",
-            person=resident,
-        ).complaint
+        with acting_in(DENY_ALL):  # a resident's request has no staff scope
+            complaint = submit_complaint(
+                actor=Actor(user_id=account.pk, name="王秀英"),
+                channel="portal",
+                complainant_name="王秀英",
+                content="社区代办点经常没人值班",
+                subject_kind="general",
+                person=resident,
+            ).complaint
         # No subject, no receiving centre: the complainant's own area answers it.
         assert complaint.area_code == resident.area_code
         assert complaint.complainant_person == resident and complaint.complainant_phone == ""

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from bianmin.cases.models import Case
 from bianmin.core.audit import Actor
 from bianmin.core.models import AuditEntry
+from bianmin.core.scope import DENY_ALL, acting_in
 from bianmin.evaluation.models import Rating, RectificationTask, StaffRating
 from bianmin.evaluation.services import StaffScore, rate_case, window_staff
 from bianmin.notifications.models import OutboxMessage
@@ -109,8 +110,11 @@ class TestWhenAndWho:
                 actor=portal, case=closed_case, level=5, channel="portal", person=person
             )
 
-        assert code_of(as_(jianghan_resident)) == "not_applicant"
-        assert as_(resident)().entered_by_user_id == account.pk
+        # A portal request runs with the deny-all scope of a non-staff account: ownership,
+        # not scope, decides.
+        with acting_in(DENY_ALL):
+            assert code_of(as_(jianghan_resident)) == "not_applicant"
+            assert as_(resident)().entered_by_user_id == account.pk
 
     def test_the_village_agent_rates_on_the_applicants_behalf_recorded(
         self, clock, cases, baocheng_agent, resident

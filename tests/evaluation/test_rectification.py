@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from bianmin.core.audit import Actor
 from bianmin.core.errors import OutOfScope
-from bianmin.core.scope import acting_in
+from bianmin.core.scope import DENY_ALL, acting_in
 from bianmin.evaluation import queries
 from bianmin.evaluation.models import RectificationTask
 from bianmin.evaluation.services import (
@@ -117,11 +117,14 @@ class TestStages:
     ):
         through_answer(task, as_actor(manager))
         portal = Actor(user_id=django_user_model.objects.create_user("p1").pk, name="居民")
-        e = refused(
-            lambda: task_feedback(actor=portal, task=task, satisfied=True, person=jianghan_resident)
-        )
-        assert e.code == "not_applicant"
-        task_feedback(actor=portal, task=task, satisfied=True, person=resident)
+        with acting_in(DENY_ALL):  # a resident's request has no staff scope
+            e = refused(
+                lambda: task_feedback(
+                    actor=portal, task=task, satisfied=True, person=jianghan_resident
+                )
+            )
+            assert e.code == "not_applicant"
+            task_feedback(actor=portal, task=task, satisfied=True, person=resident)
         task.refresh_from_db()
         assert task.status == "closed"
 
