@@ -240,6 +240,26 @@ def server_cpu_seconds(server: subprocess.Popen) -> float:
     return total / ticks
 
 
+def share_priority_with_database() -> None:
+    """When run under `nice -n -N` on a machine shared with other work, give this database's
+    PostgreSQL backends the same priority as the server and client, so the figures measure
+    the application rather than the neighbours. No-op at normal priority."""
+    niceness = os.getpriority(os.PRIO_PROCESS, 0)
+    if niceness == 0:
+        return
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s", [DB_NAME]
+        ).fetchall()
+    for (pid,) in rows:
+        try:
+            os.setpriority(os.PRIO_PROCESS, pid, niceness)
+        except OSError:
+            print(f"  (could not renice PostgreSQL backend {pid})")
+
+
 # --- Client ---------------------------------------------------------------------------------
 
 
@@ -340,6 +360,8 @@ def main() -> int:
     server = start_server(args.port, args.workers, args.threads, args.worker_class)
     try:
         run_sequential(args.port, token, warm)
+        run_concurrent(args.port, token, warm, lookup, args.concurrency)
+        share_priority_with_database()
         cpu = server_cpu_seconds(server)
         looks, base = run_sequential(args.port, token, numbers)
         cpu = (server_cpu_seconds(server) - cpu) * 1000 / (len(looks) + len(base))
@@ -358,9 +380,10 @@ def main() -> int:
         ok &= report(f"concurrent ×{c}", looks, base, rates)
     finally:
         stop_server(server)
+    niceness = os.getpriority(os.PRIO_PROCESS, 0)
     print(
-        f"\ngunicorn {args.worker_class} {args.workers} workers × {args.threads} threads; "
-        f"load average {os.getloadavg()[0]:.2f}; target p95 < 30 ms"
+        f"\nnice {niceness}; gunicorn {args.worker_class} {args.workers} workers × "
+        f"{args.threads} threads; load average {os.getloadavg()[0]:.2f}; target p95 < 30 ms"
     )
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1

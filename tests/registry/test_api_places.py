@@ -137,4 +137,8 @@ def test_grid_list_has_no_n_plus_one(city_admin, django_assert_max_num_queries):
     with django_assert_max_num_queries(3):
         r = client.get("/api/v1/grids/")
     assert r.data["count"] == 33
-    assert {g["community_name"][:4] for g in r.data["results"]} == {"保成社区", "泰宁社区", "万年社区"}
+    assert {g["community_name"][:4] for g in r.data["results"]} == {
+        "保成社区",
+        "泰宁社区",
+        "万年社区",
+    }
