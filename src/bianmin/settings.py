@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "bianmin.queueing",
     "bianmin.evaluation",
     "bianmin.portal",
+    "bianmin.counter",
     "bianmin.workbench",
 ]
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("queue/", include("bianmin.queueing.urls")),
     path("evaluation/", include("bianmin.evaluation.urls")),
     path("notifications/", include("bianmin.notifications.urls")),
+    path("counter/", include("bianmin.counter.urls")),
     path("portal/", include("bianmin.portal.urls")),
     path("", include("bianmin.workbench.urls")),
 ]
