@@ -6,10 +6,12 @@ import ast
 import datetime as dt
 import gettext
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.test import Client
 from django.utils import translation
 
@@ -23,7 +25,8 @@ from bianmin.registry.models.people import Relationship, Sex
 from tests.apiclient import api_as
 from tests.factories import PASSWORD
 
-LOCALE = Path(__file__).resolve().parents[2] / "src" / "bianmin" / "locale" / "en" / "LC_MESSAGES"
+PACKAGE = Path(__file__).resolve().parents[2] / "src" / "bianmin"
+LOCALE = PACKAGE / "locale" / "en" / "LC_MESSAGES"
 LOOKUP = "/api/v1/people/lookup/"
 GOOD_ID = make_citizen_id("420102", dt.date(1958, 3, 9), 123)
 # Same number with a different last character: everything valid except the check digit.
@@ -260,3 +263,25 @@ class TestCatalogue:
         assert not stale, (
             f"django.mo is out of date with django.po for: {stale[:20]}. " + HOW_TO_FIX
         )
+
+
+@pytest.mark.skipif(
+    shutil.which("xgettext") is None, reason="GNU gettext (xgettext) is not installed"
+)
+def test_every_source_string_is_in_the_catalogue(tmp_path, settings, monkeypatch):
+    """A string marked for translation in code or a template but never extracted would show in
+    Chinese to English users without any test noticing: extract again, as `make messages` does,
+    into a copy of the package (the real catalogue is left alone), and compare."""
+    copy = tmp_path / "bianmin"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "static", "*.mo"))
+    settings.LOCALE_PATHS = [copy / "locale"]
+    monkeypatch.chdir(copy)
+    call_command("makemessages", locale=["en"], no_obsolete=True, verbosity=0)
+    fresh = read_po(copy / "locale" / "en" / "LC_MESSAGES" / "django.po")[1:]
+    new = [
+        _label(e) for e in fresh if "fuzzy" in e["flags"] or not all(s.strip() for s in e["msgstr"])
+    ]
+    assert not new, (
+        f"{len(new)} string(s) in the code or templates are not translated in the catalogue: "
+        f"{new[:20]}. " + HOW_TO_FIX
+    )
