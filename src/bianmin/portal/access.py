@@ -53,7 +53,12 @@ def resident_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
         request.resident = account
         request.person = own_person(request)
         request.actor = resident_actor(request.person, request.user.pk, client_ip(request))
-        return view(request, *args, **kwargs)
+        try:
+            return view(request, *args, **kwargs)
+        except Http404:
+            # The portal's own page (the project's 404 is the staff workbench's): the same
+            # for a number that does not exist and one that is someone else's.
+            return render(request, "portal/not_found.html", status=404)
 
     return wrapper
 

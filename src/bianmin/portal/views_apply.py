@@ -1,0 +1,196 @@
+"""办事服务: the online catalogue, the application with its uploads, 补正 on the portal, and the
+owner-checked download of an uploaded file."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from bianmin.cases.models import Case, IntakeChannel
+from bianmin.cases.services.precheck import Applicant, precheck
+from bianmin.catalog.models import ApplicantKind, MaterialRequirement
+from bianmin.catalog.queries import search_items
+from bianmin.portal.access import (
+    own_case,
+    own_organisations,
+    own_upload,
+    resident_of,
+    resident_required,
+)
+from bianmin.portal.forms import ApplyForm, UploadsForm, applies_field, material_field
+from bianmin.portal.progress import supplement_request
+from bianmin.portal.queries import ItemRow, online_item, online_items
+from bianmin.portal.services.applications import apply_online, resubmit_online
+from bianmin.portal.views_common import page, put_errors
+
+
+@require_GET
+def services(request: HttpRequest) -> HttpResponse:
+    """Open to everyone; a signed-in resident sees the items they are likely eligible for
+    first (a suggestion, never a refusal)."""
+    q = (request.GET.get("q") or "").strip()[:50]
+    account = resident_of(request.user)
+    if account is not None:
+        request.resident = account
+        rows = online_items(account.person, q=q, represents=own_organisations(request).exists())
+    else:
+        rows = [
+            ItemRow(i, False, i.applicant_kind == ApplicantKind.ORGANISATION)
+            for i in search_items(q=q, online=True)
+        ]
+    return page(request, "portal/services.html", {"rows": rows, "q": q})
+
+
+def _applicants(request: HttpRequest, item) -> tuple[list[tuple[str, str]], dict[str, Applicant]]:
+    person = request.person
+    choices, by_key = [], {}
+    if item.applicant_kind in (ApplicantKind.PERSON, ApplicantKind.BOTH):
+        choices.append(("self", _("%(name)s（本人）") % {"name": person.name}))
+        by_key["self"] = Applicant(person=person)
+    if item.applicant_kind in (ApplicantKind.ORGANISATION, ApplicantKind.BOTH):
+        for org in own_organisations(request):
+            key = f"org-{org.pk}"
+            choices.append((key, _("%(name)s（法定代表人办理）") % {"name": org.name}))
+            by_key[key] = Applicant(organisation=org)
+    return choices, by_key
+
+
+def _checklist(materials, form: UploadsForm) -> list[dict]:
+    """Each material with what the resident has to do about it, and its form fields."""
+    rows = []
+    for m in materials:
+        if m.shared_source:
+            need, tone = _("将通过数据共享获取，无需提交"), "ok"
+        elif m.requirement == MaterialRequirement.MANDATORY:
+            need, tone = _("必须上传"), "info"
+        elif m.requirement == MaterialRequirement.CONDITIONAL:
+            need, tone = _("如属于“%(c)s”情形须上传") % {"c": m.condition}, "warn"
+        else:
+            need, tone = _("可选"), "muted"
+        rows.append(
+            {
+                "material": m,
+                "need": need,
+                "tone": tone,
+                "upload": form[material_field(m)] if material_field(m) in form.fields else None,
+                "applies": form[applies_field(m)] if applies_field(m) in form.fields else None,
+            }
+        )
+    return rows
+
+
+@resident_required
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest, code: str) -> HttpResponse:
+    item = online_item(code)
+    if item is None:
+        raise Http404
+    choices, applicants = _applicants(request, item)
+    if not choices:
+        return page(request, "portal/apply_unavailable.html", {"item": item}, status=403)
+    materials = sorted(item.materials.all(), key=lambda m: m.seq)
+    form = ApplyForm(
+        request.POST or None,
+        request.FILES or None,
+        materials=materials,
+        applicants=choices,
+        initial={"token": secrets.token_urlsafe(18)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            applied = apply_online(
+                actor=request.actor,
+                item=item,
+                applicant=applicants[form.cleaned_data["applicant"]],
+                files=form.files_by_code(),
+                token=form.cleaned_data["token"],
+                applicable=form.applicable(),
+            )
+        except ValidationError as e:
+            put_errors(form, e, prefix="m_")
+        else:
+            if not applied.replayed:
+                messages.success(
+                    request,
+                    _("申请已提交，申报编号%(no)s。窗口工作人员预审后会通知您。")
+                    % {"no": applied.case.case_no},
+                )
+            return redirect("portal:case", case_no=applied.case.case_no)
+    problems = []
+    if "self" in applicants:
+        problems = precheck(
+            item=item, applicant=applicants["self"], provided=[], channel=IntakeChannel.ONLINE
+        ).problems
+    context = {
+        "item": item,
+        "form": form,
+        "checklist": _checklist(materials, form),
+        "problems": problems,
+    }
+    return page(request, "portal/apply.html", context)
+
+
+@resident_required
+@require_http_methods(["GET", "POST"])
+def supplement(request: HttpRequest, case_no: str) -> HttpResponse:
+    case = own_case(request, case_no)
+    needed = supplement_request(case, list(case.events.order_by("at", "id")))
+    if needed is None:
+        messages.info(request, _("该办件当前无需补正材料。"))
+        return redirect("portal:case", case_no=case.case_no)
+    materials = sorted(case.item.materials.all(), key=lambda m: m.seq)
+    form = UploadsForm(
+        request.POST or None, request.FILES or None, materials=materials, conditions=False
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            resubmit_online(
+                actor=request.actor,
+                person=request.person,
+                case=case,
+                request=needed,
+                files=form.files_by_code(),
+            )
+        except Case.DoesNotExist:
+            raise Http404 from None
+        except ValidationError as e:
+            put_errors(form, e, prefix="m_")
+        else:
+            messages.success(request, _("补正材料已提交，办理时限恢复计算。"))
+            return redirect("portal:case", case_no=case.case_no)
+    asked = {n.code for n in needed.materials if n.code}
+    rows = [
+        {"material": m, "upload": form[material_field(m)], "asked": m.code in asked}
+        for m in materials
+        if not m.shared_source
+    ]
+    rows.sort(key=lambda r: not r["asked"])
+    context = {"case": case, "needed": needed, "form": form, "rows": rows}
+    return page(request, "portal/supplement.html", context)
+
+
+@resident_required
+@require_GET
+def upload_file(request: HttpRequest, upload_id: int) -> HttpResponse:
+    """The resident's own uploaded file; never a static URL. PDFs download rather than open
+    inline, so a crafted PDF does not run in the portal's origin."""
+    upload = own_upload(request, upload_id)
+    try:
+        handle = upload.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        content_type=upload.content_type,
+        as_attachment=upload.content_type == "application/pdf",
+        filename=upload.original_name,
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    return response
