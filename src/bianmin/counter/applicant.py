@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -96,9 +97,13 @@ def panel(applicant: Applicant, *, org_unit, today: dt.date) -> Panel:
         cases = Case.objects.filter(applicant_person=person)
         if org_unit is not None:
             level = level_of(org_unit)
+            # Only items aimed at people like this one (an age or a key-population tag they
+            # meet): items open to everyone are in the list below anyway.
             result.suggested = list(
                 eligible_items(person, today=today)
                 .filter(accept_levels__icontains=f'"{level}"')
+                .filter(Q(eligible_min_age__isnull=False) | Q(eligible_tags__isnull=False))
+                .distinct()
                 .order_by("department_id", "code")[:12]
             )
     else:

@@ -23,6 +23,7 @@ from bianmin.cases.models import (
     ReviewStatus,
 )
 from bianmin.cases.services.common import access_case
+from bianmin.cases.services.deadlines import remaining_workdays
 from bianmin.cases.services.handling import can_act_on
 from bianmin.counter import forms as f
 from bianmin.counter.common import actor_of, staff_of
@@ -138,8 +139,10 @@ def case_page(
     today = timezone.localdate()
     outstanding = [m for m in case.materials_list if m["source"] in OUTSTANDING]
     pledged = {m["code"] for m in (case.pledge_data or {}).get("materials", [])}
+    running = case.due_date is not None and case.status in CLOCK_STATES
     context = {
         "case": case,
+        "remaining": remaining_workdays(case, today) if running else None,
         "actions": actions_for(case, staff, role, today, bound or {}),
         "error": error,
         "outstanding": outstanding,

@@ -199,10 +199,27 @@ class VisitForm(forms.Form):
 # --- lists ----------------------------------------------------------------------------------
 
 
+# A case or bundle number is 14 digits after its prefix: allowed in the URL, unlike a whole
+# ID or phone number (eleven digits in a row), which `SearchForm` refuses.
+CASE_NUMBER = re.compile(r"^(?:BM|LB)\d{1,14}$", re.IGNORECASE)
+CASE_NUMBER_OR_NO_FULL_NUMBER = r"(?:(?:[Bb][Mm]|[Ll][Bb])\d{1,14})|(?:(?!.*\d{11}).*)"
+
+
 class CaseSearchForm(SearchForm):
-    """办件查询. Values end up in the URL: a whole ID number is refused (`SearchForm`)."""
+    """办件查询. Values end up in the URL: a whole ID number is refused (`SearchForm`), a
+    case number is not."""
 
     guarded = ("q",)
+
+    def __init__(self, *args, **kwargs):
+        data = args[0] if args else kwargs.get("data")
+        number = data.get("q", "").strip() if data is not None else ""
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs["pattern"] = CASE_NUMBER_OR_NO_FULL_NUMBER
+        if "q" in self.dropped and CASE_NUMBER.match(number):
+            self.dropped.remove("q")
+            self.data = self.data.copy()
+            self.data["q"] = number
 
     q = forms.CharField(
         label=_("办件编号 / 申请人 / 证件号后4位"),

@@ -103,7 +103,7 @@ def _notice_data(case: Case, kind: str) -> dict[str, Any] | None:
     if kind == "acceptance":
         if case.accepted_at is None:
             return None
-        materials = list(case.materials.order_by("id"))
+        materials = list(case.materials.select_related("material").order_by("id"))
         accepted = _last_event(case, EventAction.ACCEPTED)
         return {
             "handler": accepted.actor_name if accepted else "",

@@ -32,6 +32,9 @@ PREVIEW = 10
 def _period(request: HttpRequest) -> tuple[PeriodForm, Any, Any]:
     form = PeriodForm(request.GET or None)
     start, end = form.period()
+    if not form.is_bound:
+        # Show the period the figures are for, not an empty date box.
+        form = PeriodForm(initial={"start": start, "end": end})
     return form, start, end
 
 
