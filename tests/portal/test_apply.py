@@ -52,7 +52,7 @@ class TestTheForm:
         assert 'name="m_id_card"' not in text  # nothing to upload for it
         for code in ("hukou", "photo", "bank_card", "guardian", "residence"):
             assert f'name="m_{code}"' in text
-        assert "我属于“由监护人代为申请的”的情形" in text
+        assert "我属于“由监护人代为申请的”情形" in text
 
     def test_the_catalogue_lists_likely_eligible_items_first(self, clock, db):
         from tests import factories
@@ -66,6 +66,12 @@ class TestTheForm:
         text = text.content.decode()
         # Code order would put the 80+ item first; for a 41-year-old it goes last.
         assert text.index(anyone.name) < text.index(old_only.name)
+        assert "您可能符合条件" not in text and "可能不符合适用条件" in text
+
+    def test_items_for_the_resident_s_group_come_first(self, portal, elderly_item, clock):
+        old_only = builders.item("MZ-GLBT-080", name="八十岁以上高龄补贴", eligible_min_age=80)
+        text = portal.get("/portal/services/").content.decode()  # 王秀英 is 82
+        assert text.index(old_only.name) < text.index(elderly_item.name)
         assert text.count("您可能符合条件") == 1
 
     def test_an_item_that_is_not_online_is_not_found(self, portal, db):

@@ -92,7 +92,7 @@ class UploadsForm(forms.Form):
             )
             if conditions and m.requirement == MaterialRequirement.CONDITIONAL:
                 self.fields[applies_field(m)] = forms.BooleanField(
-                    label=_("我属于“%(c)s”的情形") % {"c": m.condition}, required=False
+                    label=_("我属于“%(c)s”情形") % {"c": m.condition}, required=False
                 )
 
     def files_by_code(self) -> dict:

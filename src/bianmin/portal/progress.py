@@ -76,7 +76,7 @@ def timeline(case: Case, events: list[CaseEvent]) -> list[Stage]:
     accepted = case.accepted_at is not None
     stages = []
     if case.channel == "online":
-        stages.append(Stage("submitted", str(_("网上申报")), "done", case.submitted_at))
+        stages.append(Stage("submitted", str(_("申报")), "done", case.submitted_at))
     accept = Stage("accept", str(_("受理")), at=case.accepted_at)
     review = Stage("review", str(_("审查")))
     decide = Stage("decide", str(_("决定")), at=case.decided_at)

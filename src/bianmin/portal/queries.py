@@ -23,22 +23,32 @@ from bianmin.registry.models import OrgUnit, Person, Staff
 @dataclass(frozen=True)
 class ItemRow:
     item: ServiceItem
-    suggested: bool  # likely eligible (age, key-population tags): shown first
+    suggested: bool  # an item for a group (age, key-population tags) the person belongs to
+    fits: bool  # not ruled out by age or tags (open to everyone, or to the person's group)
     for_organisation: bool  # filed in the name of an organisation the resident represents
 
 
-def online_items(person: Person, *, q: str = "", represents: bool = False) -> list[ItemRow]:
-    """Current items that can be done online: the person's likely-eligible ones first, then
-    the rest for people, then (for a legal representative) those filed by organisations."""
+def online_items(person: Person | None, *, q: str = "", represents: bool = False) -> list[ItemRow]:
+    """Current items that can be done online: first those meant for a group the person belongs
+    to (a suggestion, never a refusal), then those open to everyone, then those filed by
+    organisations (for a legal representative), and last those whose age or group condition
+    the person does not meet."""
     items = list(search_items(q=q, online=True))
-    suggested = set(eligible_items(person).values_list("pk", flat=True))
+    fitting = set(eligible_items(person).values_list("pk", flat=True)) if person else set()
+    tagged = set(
+        ServiceItem.eligible_tags.through.objects.filter(
+            serviceitem_id__in=[i.pk for i in items]
+        ).values_list("serviceitem_id", flat=True)
+    )
     rows = []
     for item in items:
         for_org = item.applicant_kind == ApplicantKind.ORGANISATION
         if for_org and not represents:
             continue
-        rows.append(ItemRow(item, item.pk in suggested, for_org))
-    rows.sort(key=lambda r: (not r.suggested, r.for_organisation, r.item.department_id))
+        targeted = item.eligible_min_age is not None or item.pk in tagged
+        fits = person is None or for_org or item.pk in fitting
+        rows.append(ItemRow(item, targeted and item.pk in fitting, fits, for_org))
+    rows.sort(key=lambda r: (not r.suggested, not r.fits, r.for_organisation))
     return rows
 
 

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from bianmin.cases.models import Case, IntakeChannel
 from bianmin.cases.services.precheck import Applicant, precheck
 from bianmin.catalog.models import ApplicantKind, MaterialRequirement
-from bianmin.catalog.queries import search_items
 from bianmin.portal.access import (
     own_case,
     own_organisations,
@@ -25,7 +24,7 @@ from bianmin.portal.access import (
 )
 from bianmin.portal.forms import ApplyForm, UploadsForm, applies_field, material_field
 from bianmin.portal.progress import supplement_request
-from bianmin.portal.queries import ItemRow, online_item, online_items
+from bianmin.portal.queries import online_item, online_items
 from bianmin.portal.services.applications import apply_online, resubmit_online
 from bianmin.portal.views_common import page, put_errors
 
@@ -40,10 +39,7 @@ def services(request: HttpRequest) -> HttpResponse:
         request.resident = account
         rows = online_items(account.person, q=q, represents=own_organisations(request).exists())
     else:
-        rows = [
-            ItemRow(i, False, i.applicant_kind == ApplicantKind.ORGANISATION)
-            for i in search_items(q=q, online=True)
-        ]
+        rows = online_items(None, q=q, represents=True)
     return page(request, "portal/services.html", {"rows": rows, "q": q})
 
 

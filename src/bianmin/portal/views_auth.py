@@ -46,7 +46,7 @@ def _dashboard(request: HttpRequest) -> HttpResponse:
         "suggested": [
             r
             for r in online_items(request.person, represents=own_organisations(request).exists())
-            if r.suggested
+            if r.fits
         ][:6],
     }
     return page(request, "portal/home.html", context)

@@ -94,3 +94,18 @@ class Command(BaseCommand):
             f"密码相同。 / Plus {others.count()} more grid workers, same password."
         )
         out("")
+        self._residents(base)
+
+    def _residents(self, base: str) -> None:
+        from bianmin.portal.demo import resident_logins
+
+        rows = resident_logins()
+        if not rows:
+            return
+        out = self.stdout.write
+        out(f"  居民网上办事大厅 resident portal: {base}{reverse('portal:home')}")
+        out("  手机号（登录名）phone      姓名 name   社区 community   说明 note")
+        for r in rows:
+            out(f"  {r.phone:<25}{_pad(r.name, 11)}{_pad(r.area, 16)} {r.hint}")
+        out(f"  密码 password: {DEMO_PASSWORD}")
+        out("")

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from bianmin.catalog.demo import load_demo_catalog
 from bianmin.evaluation.demo import load_demo_evaluation
+from bianmin.portal.demo import load_demo_portal
 from bianmin.queueing.demo import load_demo_queueing
 from bianmin.registry.demo.city import build_demo_city, demo_city_exists
 from bianmin.registry.demo.places import DEFAULT_DISTRICTS, UnknownDistrict
@@ -70,3 +71,4 @@ class Command(BaseCommand):
         load_demo_catalog(log=lambda line: self.stdout.write(f"  {line}"))
         load_demo_queueing(log=lambda line: self.stdout.write(f"  {line}"))
         load_demo_evaluation(log=lambda line: self.stdout.write(f"  {line}"))
+        load_demo_portal(log=lambda line: self.stdout.write(f"  {line}"))
