@@ -201,3 +201,27 @@ class TestFiles:
 
     def test_media_is_not_served_publicly(self, upload, client):
         assert client.get(f"/media/{upload.file.name}").status_code == 404
+
+    def test_the_clerk_of_the_centre_opens_it_for_the_precheck(self, upload, dazhi_clerk):
+        from django.test import Client
+
+        from bianmin.core.models import AuditEntry
+        from bianmin.portal.services.uploads import uploads_of
+
+        assert upload in uploads_of(upload.case)
+        clerk = Client()
+        clerk.force_login(dazhi_clerk)
+        response = clerk.get(f"/portal/staff/files/{upload.pk}/")
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == files.JPEG
+        entry = AuditEntry.objects.filter(actor_id=dazhi_clerk.pk, object_type="case").first()
+        assert entry.object_id == upload.case.case_no and "近期免冠一寸照片" in entry.object_label
+
+    def test_staff_elsewhere_and_residents_cannot(self, upload, minzu_clerk, portal):
+        from django.test import Client
+
+        other = Client()
+        other.force_login(minzu_clerk)
+        assert other.get(f"/portal/staff/files/{upload.pk}/").status_code == 403
+        assert portal.get(f"/portal/staff/files/{upload.pk}/").status_code == 403
+        assert other.get("/portal/staff/files/999999/").status_code == 404

@@ -25,6 +25,8 @@ urlpatterns = [
         name="rectification-feedback",
     ),
     path("files/<int:upload_id>/", views_apply.upload_file, name="file"),
+    # For staff (the clerk's precheck of an online application): scope-checked, audited.
+    path("staff/files/<int:upload_id>/", views_apply.staff_file, name="staff-file"),
     path("messages/", views_cases.inbox, name="inbox"),
     path("messages/read-all/", views_cases.read_all, name="read-all"),
     path("messages/<int:item_id>/read/", views_cases.read_message, name="read"),

@@ -23,10 +23,13 @@ from bianmin.portal.access import (
     resident_required,
 )
 from bianmin.portal.forms import ApplyForm, UploadsForm, applies_field, material_field
+from bianmin.portal.models import Upload
 from bianmin.portal.progress import supplement_request
 from bianmin.portal.queries import online_item, online_items
 from bianmin.portal.services.applications import apply_online, resubmit_online
+from bianmin.portal.services.uploads import access_upload
 from bianmin.portal.views_common import page, put_errors
+from bianmin.workbench.common import staff_required
 
 
 @require_GET
@@ -174,9 +177,24 @@ def supplement(request: HttpRequest, case_no: str) -> HttpResponse:
 @resident_required
 @require_GET
 def upload_file(request: HttpRequest, upload_id: int) -> HttpResponse:
-    """The resident's own uploaded file; never a static URL. PDFs download rather than open
-    inline, so a crafted PDF does not run in the portal's origin."""
-    upload = own_upload(request, upload_id)
+    """The resident's own uploaded file; never a static URL."""
+    return _file_response(own_upload(request, upload_id))
+
+
+@staff_required
+@require_GET
+def staff_file(request: HttpRequest, upload_id: int) -> HttpResponse:
+    """An uploaded file for the clerk's precheck: within the case's scope, audited."""
+    try:
+        upload = access_upload(actor=request.actor, upload_id=upload_id)
+    except Upload.DoesNotExist:
+        raise Http404 from None
+    return _file_response(upload)
+
+
+def _file_response(upload: Upload) -> HttpResponse:
+    """PDFs download rather than open inline, so a crafted PDF does not run in the site's
+    origin; images are shown in a sandbox."""
     try:
         handle = upload.file.open("rb")
     except FileNotFoundError:

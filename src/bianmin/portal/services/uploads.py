@@ -15,6 +15,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from bianmin.cases.models import Case
+from bianmin.core import audit
+from bianmin.core.audit import Actor
+from bianmin.core.errors import OutOfScope
+from bianmin.core.models import AuditAction
 from bianmin.portal.models import Upload
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -107,3 +111,27 @@ def storing() -> Iterator[Stored]:
     except BaseException:
         stored.discard()
         raise
+
+
+def uploads_of(case: Case) -> list[Upload]:
+    """The files uploaded for a case (application and 补正), oldest first — for the clerk's
+    precheck page (`portal:staff-file` downloads one)."""
+    return list(Upload.objects.filter(case=case).order_by("uploaded_at", "id"))
+
+
+def access_upload(*, actor: Actor, upload_id: int) -> Upload:
+    """One uploaded file for a staff member, within the case's scope; the read is audited
+    (the file shows the applicant's documents)."""
+    upload = Upload.objects.select_related("case").filter(pk=upload_id).first()
+    if upload is None:
+        raise Upload.DoesNotExist
+    if not Case.objects.filter(pk=upload.case_id).exists():
+        raise OutOfScope()
+    audit.record(
+        actor,
+        AuditAction.READ,
+        object_type="case",
+        object_id=upload.case.case_no,
+        object_label=f"{upload.case.case_no} {upload.case.applicant_name} {upload.material_name}",
+    )
+    return upload
