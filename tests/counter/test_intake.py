@@ -242,6 +242,7 @@ class TestOutcomes:
         assert case.accepted_at is not None and pledge.due_date == due
         assert [m["code"] for m in pledge.materials] == [HARDSHIP]
         assert "容缺材料" in response.content.decode()
+        assert f"/counter/cases/{case.case_no}/notice/pledge/" in response.content.decode()
         html = at_counter.get(f"/counter/cases/{case.case_no}/notice/pledge/").content.decode()
         assert "容缺受理承诺书" in html and "遭遇困难的相关证明" in html and "承诺人" in html
 

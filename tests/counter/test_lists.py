@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -11,11 +12,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from bianmin.cases.models import Case, CaseStatus, WarningLevel
+from bianmin.cases.models import Case, CaseStatus, DeficiencyPledge, WarningLevel
 from bianmin.cases.services import deadlines, handling
+from bianmin.cases.services.pledges import PledgeInput
 from bianmin.core.models import AuditAction, AuditEntry
 from bianmin.registry.access import actor_for
-from tests.counter.conftest import ELDERLY, signed_in, take_in
+from tests.counter.conftest import ELDERLY, HARDSHIP, signed_in, take_in
 
 pytestmark = pytest.mark.django_db
 SEARCH, SUPERVISION = "/counter/cases/", "/counter/supervision/"
@@ -93,7 +95,7 @@ class TestSupervision:
         assert signed_in(city_admin).get(SUPERVISION).status_code == 200
 
     def test_counts_by_department_and_centre_and_warning_lists(self, cases, supervisor):
-        first, _second, other = cases
+        first, _second, _other = cases
         client = signed_in(supervisor)
         with CaptureQueriesContext(connection) as queries:
             response = client.get(SUPERVISION)
@@ -145,6 +147,39 @@ class TestSupervision:
         assert AuditEntry.objects.filter(action=AuditAction.EXPORT).count() == 7
         red = sheet(client.get("/counter/supervision/export/red/"))
         assert red[2][0] == cases[0].case_no
+
+    def test_pages_cost_the_same_queries_for_more_cases(
+        self, cases, clerk, resident, reviewer, supervisor
+    ):
+        client = signed_in(supervisor)
+        pages = [SUPERVISION] + [
+            f"{SUPERVISION}{kind}/" for kind in ("red", "yellow", "visits", "pledges", "extensions")
+        ]
+
+        def cost() -> list[int]:
+            counts = []
+            for url in pages:
+                with CaptureQueriesContext(connection) as queries:
+                    assert client.get(url).status_code == 200
+                counts.append(len(queries))
+            return counts
+
+        def one_more() -> None:
+            due = timezone.localdate() + dt.timedelta(days=5)
+            case = take_in(
+                clerk, resident, materials=["application"], pledge=PledgeInput((HARDSHIP,), due)
+            )
+            Case.unscoped.filter(pk=case.pk).update(warning_level=WarningLevel.RED, visit_count=3)
+            DeficiencyPledge.objects.filter(case=case).update(due_date=dt.date(2020, 1, 1))
+            deadlines.request_extension(
+                actor=actor_for(reviewer), case=case, workdays=2, reason="入户核查"
+            )
+
+        one_more()
+        few = cost()
+        for _ in range(4):
+            one_more()
+        assert cost() == few
 
     def test_extension_requests_to_approve(self, cases, reviewer, supervisor):
         first, *_ = cases
