@@ -34,6 +34,18 @@ def _no_scope():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_calendar():
+    """The working-day calendar is cached per process and invalidated by model signals; a test
+    database flushed or rolled back underneath it sends none, so start every test from the
+    tables as they are."""
+    from bianmin.core import workdays
+
+    workdays.invalidate_cache()
+    yield
+    workdays.invalidate_cache()
+
+
 @pytest.fixture
 def system_actor() -> Actor:
     return Actor(name="pytest")
