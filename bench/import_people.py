@@ -386,6 +386,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--people", type=int, default=1_000_000)
     parser.add_argument("--mode", choices=["all", "valid"], default="all")
     parser.add_argument("--batch", type=int, help="BIANMIN['IMPORT_BATCH_SIZE'] for the run")
+    parser.add_argument(
+        "--no-baseline",
+        action="store_true",
+        help="skip the COPY baseline (for quick iterations; no ratio)",
+    )
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -406,10 +411,12 @@ def main(argv: list[str] | None = None) -> int:
     expected = json.loads(meta.read_text())
     recreate_database()
 
-    empty_tables()
-    seconds, rows = baseline(path)
-    base_rate = rows / seconds
-    print(f"baseline COPY   : {rows:,} people in {seconds:6.1f} s = {base_rate:9,.0f} people/s")
+    base_rate = float("nan")
+    if not args.no_baseline:
+        empty_tables()
+        seconds, rows = baseline(path)
+        base_rate = rows / seconds
+        print(f"baseline COPY   : {rows:,} people in {seconds:6.1f} s = {base_rate:9,.0f} people/s")
 
     empty_tables()
     env = django_env()
