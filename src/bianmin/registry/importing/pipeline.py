@@ -22,10 +22,11 @@ from typing import Any
 
 from django.db import connection, connections, transaction
 
+from bianmin.registry.importing.batch import CheckedBatch
 from bianmin.registry.importing.columns import ColumnMap
 from bianmin.registry.importing.errors_sheet import ErrorSheet
 from bianmin.registry.importing.reading import Opener, Row, open_sheet
-from bianmin.registry.importing.rows import CheckedBatch, RowChecker
+from bianmin.registry.importing.rows import RowChecker
 from bianmin.registry.importing.writing import BatchWriter, CopyEncoder
 
 _ABORT = object()  # roll back: a bad row in an all-or-nothing import, or the reader failed

@@ -9,7 +9,7 @@ cached per code, and each batch asks once which of its numbers and 户号 alread
 Per row this costs ~25 µs of Python, most of it the ID check and its encryption (the row is
 turned into its stored form here, once). State kept across batches, and so growing with the
 file: the numbers seen so far (a set of 60-bit ints, ~70 bytes a row) to refuse duplicates
-within the file, and the 户号 met so far (~150 bytes a household).
+within the file, and the 户号 met so far (see `households`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
@@ -27,23 +26,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _g
 
 from bianmin.core.identifiers import normalize_mobile
+from bianmin.registry.importing.batch import CheckedBatch, Row
 from bianmin.registry.importing.columns import (
     EXAMPLE_ID_NUMBER,
     ColumnMap,
     relationships,
     residence_types,
 )
-from bianmin.registry.importing.lookups import (
-    HouseholdState,
-    Places,
-    existing_people,
-    load_households,
-)
+from bianmin.registry.importing.households import Households
+from bianmin.registry.importing.lookups import Places, existing_people
 from bianmin.registry.models import (
-    Division,
     DivisionLevel,
-    Grid,
-    Relationship,
     ResidenceType,
     Tag,
 )
@@ -54,83 +47,13 @@ from bianmin.registry.services.people import (
     identity_fields,
 )
 
-# Column order of a checked person: the stored form, ready for COPY or bulk_create. The
-# household slot holds an existing household's id, or the 户号 of one this import creates.
-PERSON_FIELDS = (
-    "id_cipher",
-    "id_hash",
-    "id_masked",
-    "id_last4",
-    "name",
-    "name_initials",
-    "sex",
-    "birth_date",
-    "ethnicity",
-    "phone",
-    "relationship",
-    "registered_address",
-    "residence_address",
-    "residence_type",
-    "life_status",
-    "status_source",
-    "area_code",
-    "created_at",
-    "updated_at",
-    "grid_id",
-    "household_id",
-    "registered_division_id",
-    "residence_division_id",
-    "source_import_id",
-)
-HOUSEHOLD_SLOT = PERSON_FIELDS.index("household_id")
-_REGISTERED_ADDRESS = PERSON_FIELDS.index("registered_address")
-_RESIDENCE_ADDRESS = PERSON_FIELDS.index("residence_address")
-_AREA = PERSON_FIELDS.index("area_code")
-_REGISTERED = PERSON_FIELDS.index("registered_division_id")
-HOUSEHOLD_FIELDS = (
-    "number",
-    "household_type",
-    "division_id",
-    "grid_id",
-    "address",
-    "area_code",
-    "created_at",
-    "updated_at",
-)
 _FIELDS = (
     "name", "id_number", "phone", "ethnicity", "residence_type", "registered_division",
     "residence_division", "grid", "registered_address", "residence_address", "household",
     "relationship", "tags",
 )  # fmt: skip
 _TAG_SPLIT = re.compile(r"[,，、;；\s]+")
-_HEAD = Relationship.HEAD.value
 _VILLAGE = DivisionLevel.VILLAGE
-
-
-@dataclass(slots=True)
-class CheckedBatch:
-    people: list[list[Any]] = field(default_factory=list)  # PERSON_FIELDS
-    new_households: list[tuple] = field(default_factory=list)  # HOUSEHOLD_FIELDS
-    tag_links: list[tuple[str, str]] = field(default_factory=list)  # (id_hash, tag code)
-    errors: list[tuple[int, Sequence[Any], str]] = field(default_factory=list)
-    unchanged: int = 0
-    rows: int = 0
-    payload: tuple[bytes, bytes, bytes] | None = None  # COPY text, see writing.CopyEncoder
-
-
-@dataclass(slots=True)
-class _Row:
-    number: int
-    values: Sequence[Any]
-    problems: list[str]
-    id_hash: str = ""
-    person: list[Any] | None = None  # PERSON_FIELDS, filled when the row's own fields pass
-    household: str = ""
-    relationship: str = ""
-    registered: Division | None = None
-    residence: Division | None = None
-    grid: Grid | None = None
-    tags: tuple[str, ...] = ()
 
 
 class RowChecker:
@@ -151,7 +74,7 @@ class RowChecker:
             self._tags[tag.name] = tag
         self._seen: set[int] = set()
         self._name_initials: dict[str, str] = {}
-        self._households: dict[str, HouseholdState] = {}
+        self._households = Households(now=self.now)
 
     # --- one batch ----------------------------------------------------------------------------
 
@@ -161,7 +84,7 @@ class RowChecker:
         rows = [self._check_fields(number, values) for number, values in raw]
         existing = existing_people([r.id_hash for r in rows if r.id_hash and not r.problems])
         numbers = {r.household for r in rows if r.household and not r.problems}
-        load_households([n for n in numbers if n not in self._households], self._households)
+        self._households.load(numbers)
         seen = self._seen
         for row in rows:
             if row.id_hash:
@@ -180,7 +103,7 @@ class RowChecker:
                 # corrections go through update_person, which audits each change.
                 batch.unchanged += 1
                 continue
-            if row.household and not self._place_in_household(row, batch):
+            if row.household and not self._households.place(row, batch):
                 batch.errors.append((row.number, row.values, "；".join(row.problems)))
                 continue
             batch.people.append(row.person)
@@ -189,11 +112,11 @@ class RowChecker:
 
     # --- a row's own fields -----------------------------------------------------------------
 
-    def _check_fields(self, number: int, values: Sequence[Any]) -> _Row:
+    def _check_fields(self, number: int, values: Sequence[Any]) -> Row:
         if len(values) <= self.width:
             values = [*values, *([""] * (self.width + 1 - len(values)))]
         problems: list[str] = []
-        row = _Row(number, values, problems)
+        row = Row(number, values, problems)
         (
             name, raw_id, raw_phone, ethnicity, residence_type, registered_code, residence_code,
             grid_code, registered_address, residence_address, household, relationship, raw_tags,
@@ -334,9 +257,7 @@ class RowChecker:
         return hit
 
     def remember_household_ids(self, ids: dict[str, int]) -> None:
-        """Ids given to households this import creates, for their members in later batches."""
-        for number, pk in ids.items():
-            self._households[number].id = pk
+        self._households.remember_ids(ids)
 
     def _preload_places(self, raw: Sequence[tuple[int, Sequence[Any]]]) -> None:
         index = self.columns.index
@@ -356,66 +277,3 @@ class RowChecker:
         self._places.preload(divisions, grids)
 
     # --- households -------------------------------------------------------------------------
-
-    def _place_in_household(self, row: _Row, batch: CheckedBatch) -> bool:
-        """Join the row's person to its 户 (found, or created from this first row of it)."""
-        state = self._households.get(row.household)
-        person = row.person
-        new = None
-        if state is None:
-            division = (
-                row.registered
-                if (row.registered is not None and row.registered.level == _VILLAGE)
-                else row.residence
-            )
-            if division is None:
-                row.problems.append(
-                    _g("新建户“%(number)s”需要填写村（社区）一级的户籍地或现居住地。")
-                    % {"number": row.household}
-                )
-                return False
-            grid = (
-                row.grid
-                if row.grid is not None and row.grid.community_id == division.code
-                else None
-            )
-            area = grid.code if grid is not None else division.prefix
-            try:
-                ensure_in_scope(area)
-            except PermissionDenied as e:
-                row.problems.append(str(e))
-                return False
-            state = HouseholdState(None, division.code, area, False)
-            address = person[_REGISTERED_ADDRESS] or person[_RESIDENCE_ADDRESS]
-            new = (
-                row.household,
-                "family",
-                division.code,
-                grid.code if grid else None,
-                address,
-                area,
-                self.now,
-                self.now,
-            )
-        else:
-            try:
-                ensure_in_scope(state.area)
-            except PermissionDenied:
-                row.problems.append(
-                    _g("户号“%(number)s”所在的户不在您的管辖范围内。") % {"number": row.household}
-                )
-                return False
-        if row.relationship == _HEAD and state.has_head:
-            row.problems.append(_g("该户已有户主。"))
-            return False
-        if new is not None:
-            self._households[row.household] = state
-            batch.new_households.append(new)
-        if row.relationship == _HEAD:
-            state.has_head = True
-        person[HOUSEHOLD_SLOT] = state.id if state.id is not None else row.household
-        if person[_REGISTERED] is None:  # the household's, as create_person does
-            person[_REGISTERED] = state.division
-        if not person[_AREA]:
-            person[_AREA] = state.area
-        return True

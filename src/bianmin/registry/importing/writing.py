@@ -19,7 +19,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from bianmin.registry.importing.rows import (
+from bianmin.registry.importing.batch import (
     HOUSEHOLD_FIELDS,
     HOUSEHOLD_SLOT,
     PERSON_FIELDS,
