@@ -12,6 +12,7 @@ from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bianmin.cases import queries as case_queries
 from bianmin.cases.models import (
@@ -156,8 +157,6 @@ def case_page(
 
 def notices_of(case: Case) -> list[tuple[str, str]]:
     """The printable notices this case has: (kind, label)."""
-    from django.utils.translation import gettext as _
-
     actions = {e.action for e in case.history_list}
     found = []
     if case.accepted_at is not None:

@@ -136,6 +136,11 @@ def _notice_data(case: Case, kind: str) -> dict[str, Any] | None:
     return None
 
 
+def _can_intake(request: HttpRequest) -> bool:
+    staff = staff_of(request)
+    return staff is not None and staff.role in INTAKE
+
+
 def _centre(request: HttpRequest, case: Case):
     staff = staff_of(request)
     return case.org_unit or (staff.org_unit if staff else None)
@@ -150,13 +155,14 @@ def notice(request: HttpRequest, case_no: str, kind: str) -> HttpResponse:
     data = _notice_data(case, kind)
     if data is None:
         raise Http404
+    staff = staff_of(request)
     context = {
         "case": case,
         "kind": kind,
         "centre": _centre(request, case),
         "today": timezone.localdate(),
-        "clerk": staff_of(request),
-        "can_intake": staff_of(request) is not None and staff_of(request).role in INTAKE,
+        "clerk": staff,
+        "can_intake": _can_intake(request),
         **data,
     }
     return render(request, NOTICES[kind], context)
@@ -202,6 +208,6 @@ def bundle_notice(request: HttpRequest, bundle_no: str) -> HttpResponse:
         "centre": _centre(request, cases[0]),
         "today": timezone.localdate(),
         "clerk": staff_of(request),
-        "can_intake": staff_of(request) is not None and staff_of(request).role in INTAKE,
+        "can_intake": _can_intake(request),
     }
     return render(request, "counter/notices/bundle.html", context)
