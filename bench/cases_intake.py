@@ -1,54 +1,68 @@
 """Window intake throughput over HTTP on PostgreSQL: accepted cases per second.
 
-    .venv/bin/python bench/cases_intake.py [--cases 3000] [--concurrency 16] [--workers 2]
+    .venv/bin/python bench/cases_intake.py [--cases 3000] [--concurrency 16]
+        [--workers 4] [--threads 4] [--worker-class gthread|sync]
 
 1. Builds the database `bianmin_bench_cases` once: migrations, the division tree, 2,000 people
-   (COPY-free `bulk_create` with identities made by the registry's own `identity_fields`), one
-   street centre with 16 clerks (one API token each, as 16 windows), and a service item with
-   four materials and two departments reviewing in parallel.
-2. Starts the application under gunicorn (gthread) with production settings.
-3. 16 clients at once, each on its own keep-alive connection, POST complete applications to
-   `/api/v1/cases/` with an `Idempotency-Key`; every answer must be 201 with status
-   `in_review`. Prints accepted cases/s, latency p50/p95/p99, and checks the database: as many
-   cases, distinct case numbers, events and queued messages as accepted answers.
+   (`bulk_create` with identities made by the registry's own `identity_fields`), one street
+   centre with 16 clerks (one API token each, as 16 windows), and a service item with four
+   materials (one fetched from shared data) and two departments reviewing in parallel.
+2. Starts the application under gunicorn with production settings (DEBUG off, persistent
+   database connections).
+3. In the same run, with `--concurrency` clients at once, each on its own keep-alive
+   connection: the trivial authenticated `GET /api/v1/divisions/420100/` (token check, two
+   small queries, a serializer), then complete window applications `POST /api/v1/cases/` with
+   an `Idempotency-Key` — every answer must be 201 `in_review` — then the trivial endpoint
+   again. Prints requests/s, latency p50/p95/p99, the ratios intake/trivial, and CPU per
+   request of gunicorn, of this database's PostgreSQL backends and of the client, beside the
+   machine's load: on a shared 2-core machine the CPU figures are the stable ones.
+4. Checks the database afterwards: every 201 answer's case number exists exactly once, no
+   case exists that no answer reported, and each case has its materials, reviews, event,
+   visit, message and idempotency record.
 
-Target: ≥ 150 accepted cases/s with 16 concurrent clients.
+Target: ≥ 150 accepted cases/s with p95 < 150 ms, 16 concurrent clients, 2 cores.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import http.client
 import json
 import os
+import signal
+import statistics
+import subprocess
 import sys
 import threading
 import time
 import uuid
-from dataclasses import asdict
+from collections import Counter
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import lookup  # the benchmarks share their server plumbing
-from lookup import (
-    PG_SERVER,
-    SERVER_ENV,
-    Client,
-    free_port,
-    pct,
-    server_cpu_seconds,
-    start_server,
-    stop_server,
-)
-
+PG_SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = "bianmin_bench_cases"
-ENV = {**SERVER_ENV, "DATABASE_URL": f"{PG_SERVER}/{DB_NAME}"}
+ENV = {
+    "BIANMIN_ENV": "production",
+    "BIANMIN_SECRET_KEY": "bench-cases-secret-key-not-used-anywhere-else-0123456789abcdef",
+    # A fixed, public key: the people built here must be found by the server started here.
+    "BIANMIN_FIELD_KEY": "YmVuY2gtbG9va3VwLWZpZWxkLWtleS0zMi1ieXRlcyE=",
+    "BIANMIN_ALLOWED_HOSTS": "127.0.0.1",
+    "BIANMIN_LOG_LEVEL": "WARNING",
+    "DATABASE_URL": f"{PG_SERVER}/{DB_NAME}",
+}
+BIN = Path(sys.executable).parent
 ITEM = "BENCH-GLJT-001"
 PEOPLE = 2000
 CLERKS = 16
 STREET = "420102002000"  # 江岸区大智街道
 COMMUNITY = "420102002003"  # 保成社区
+TRIVIAL = "/api/v1/divisions/420100/"
+MATERIALS = ["hukou", "photo", "bank_card"]
+
+
+# --- Set-up ---------------------------------------------------------------------------------
 
 
 def ensure_database() -> None:
@@ -139,92 +153,331 @@ def setup() -> tuple[list[str], list[str]]:
     return tokens, numbers
 
 
-def intake(client: Client, number: str) -> float:
+# --- Server and CPU accounting --------------------------------------------------------------
+
+
+def start_server(port: int, workers: int, threads: int, worker_class: str) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "bianmin.wsgi:application",
+            f"--bind=127.0.0.1:{port}",
+            f"--workers={workers}",
+            f"--threads={threads}",
+            f"--worker-class={worker_class}",
+            "--keep-alive=30",
+            "--backlog=256",
+            "--log-level=warning",
+        ],
+        env={**os.environ, **ENV},
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and server.poll() is None:
+        try:  # a cheap page: the schema view would build the whole OpenAPI document
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            conn.request("GET", "/accounts/login/")
+            conn.getresponse().read()
+            return server
+        except OSError:
+            time.sleep(0.2)
+    stop_server(server)
+    raise SystemExit("gunicorn did not start")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=30)
+
+
+def _proc_cpu(pid: int) -> float:
+    """utime + stime of one process in seconds (Linux /proc; 0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_pids(server: subprocess.Popen) -> list[int]:
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == server.pid:
+            pids.append(int(stat.parent.name))
+    return pids
+
+
+def backend_pids() -> list[int]:
+    """PostgreSQL backends connected to the benchmark database (persistent connections)."""
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s", [DB_NAME]
+        ).fetchall()
+    return [pid for (pid,) in rows]
+
+
+def machine_busy() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine so far, from /proc/stat."""
+    ticks = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = ticks[3] + ticks[4]
+    hz = os.sysconf("SC_CLK_TCK")
+    return (sum(ticks) - idle) / hz, sum(ticks) / hz
+
+
+@dataclass
+class Cpu:
+    """CPU seconds used during a phase by gunicorn, PostgreSQL backends, this client and the
+    whole machine (others' work included)."""
+
+    server: float
+    database: float
+    client: float
+    machine: float
+    wall: float
+
+
+class CpuMeter:
+    def __init__(self, server: subprocess.Popen) -> None:
+        self.server = server
+
+    def __enter__(self) -> CpuMeter:
+        self.workers = server_pids(self.server)
+        self.backends = backend_pids()
+        self.start = (
+            sum(map(_proc_cpu, self.workers)),
+            {pid: _proc_cpu(pid) for pid in self.backends},
+            sum(os.times()[:2]),
+            machine_busy()[0],
+            time.perf_counter(),
+        )
+        return self
+
+    def __exit__(self, *exc) -> None:
+        workers, backends, client, machine, wall = self.start
+        # Backends opened during the phase start from zero; one closed during it (connections
+        # are renewed after CONN_MAX_AGE) took its CPU time along, so it is left out.
+        now_backends = {pid: _proc_cpu(pid) for pid in backend_pids()}
+        self.cpu = Cpu(
+            server=sum(map(_proc_cpu, server_pids(self.server))) - workers,
+            database=sum(cpu - backends.get(pid, 0.0) for pid, cpu in now_backends.items()),
+            client=sum(os.times()[:2]) - client,
+            machine=machine_busy()[0] - machine,
+            wall=time.perf_counter() - wall,
+        )
+
+
+# --- Client ---------------------------------------------------------------------------------
+
+
+class Client:
+    """One keep-alive connection, as one window clerk's browser or app would hold."""
+
+    def __init__(self, port: int, token: str) -> None:
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
+
+    def request(self, method: str, path: str, body: str | None, headers: dict) -> tuple:
+        began = time.perf_counter()
+        self.conn.request(method, path, body=body, headers=headers)
+        response = self.conn.getresponse()
+        data = response.read()
+        return response.status, data, (time.perf_counter() - began) * 1000
+
+
+def trivial(client: Client, _n: str) -> tuple[float, str]:
+    status, data, ms = client.request("GET", TRIVIAL, None, client.headers)
+    if status != 200:
+        raise RuntimeError(f"trivial: {status} {data[:200]!r}")
+    return ms, ""
+
+
+def intake(client: Client, number: str) -> tuple[float, str]:
     body = json.dumps(
         {
             "item_code": ITEM,
             "applicant_id_number": number,
             "channel": "window",
-            "materials": ["hukou", "photo", "bank_card"],
+            "materials": MATERIALS,
         }
     )
     headers = {**client.headers, "Idempotency-Key": uuid.uuid4().hex}
+    status, data, ms = client.request("POST", "/api/v1/cases/", body, headers)
+    answer = json.loads(data) if status == 201 else {}
+    if answer.get("status") != "in_review":
+        raise RuntimeError(f"intake: {status} {data[:300]!r}")
+    return ms, answer["case_no"]
+
+
+def run_phase(port, tokens, numbers, call, concurrency) -> tuple[list[float], list[str], float]:
+    """`concurrency` clients at once, each with its own connection and share of `numbers`;
+    returns latencies, the case numbers answered, and the phase's wall time."""
+    samples: list[float] = []
+    answered: list[str] = []
+    errors: list[Exception] = []
+    lock = threading.Lock()
+    start = threading.Barrier(concurrency + 1)
+
+    def worker(k: int) -> None:
+        client = Client(port, tokens[k % len(tokens)])
+        mine, numbers_mine = [], []
+        start.wait()
+        try:
+            for number in numbers[k::concurrency]:
+                ms, case_no = call(client, number)
+                mine.append(ms)
+                numbers_mine.append(case_no)
+        except Exception as e:  # reported by the caller
+            errors.append(e)
+        with lock:
+            samples.extend(mine)
+            answered.extend(numbers_mine)
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(concurrency)]
+    for t in threads:
+        t.start()
+    start.wait()
     began = time.perf_counter()
-    client.conn.request("POST", "/api/v1/cases/", body=body, headers=headers)
-    response = client.conn.getresponse()
-    data = response.read()
-    elapsed = (time.perf_counter() - began) * 1000
-    if response.status != 201 or json.loads(data)["status"] != "in_review":
-        raise RuntimeError(f"intake: {response.status} {data[:300]!r}")
-    return elapsed
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - began
+    if errors:
+        raise RuntimeError(f"{len(errors)} clients failed, first: {errors[0]}")
+    return samples, answered, wall
+
+
+def pct(samples: list[float]) -> tuple[float, float, float]:
+    q = statistics.quantiles(samples, n=100, method="inclusive")
+    return q[49], q[94], q[98]
+
+
+# --- Checks ---------------------------------------------------------------------------------
+
+
+def check_database(first_id: int, answered: list[str]) -> list[str]:
+    """Problems found: every answered case exists once, nothing unanswered exists, and each
+    case carries what an accepted window intake writes."""
+    from django.db.models import Count
+
+    from bianmin.cases.models import Case, IdempotencyRecord
+    from bianmin.notifications.models import OutboxMessage
+
+    problems = []
+    duplicates = [n for n, c in Counter(answered).items() if c > 1]
+    if duplicates:
+        problems.append(f"{len(duplicates)} case numbers answered twice")
+    made = Case.unscoped.filter(pk__gt=first_id)
+    in_db = Counter(made.values_list("case_no", flat=True))
+    lost = set(answered) - set(in_db)
+    unanswered = set(in_db) - set(answered)
+    if lost:
+        problems.append(f"{len(lost)} answered cases missing from the database")
+    if unanswered:
+        problems.append(f"{len(unanswered)} cases in the database that no answer reported")
+    if any(c > 1 for c in in_db.values()):
+        problems.append("duplicate case numbers in the database")
+    counted = made.annotate(
+        n_materials=Count("materials", distinct=True),
+        n_reviews=Count("reviews", distinct=True),
+        n_events=Count("events", distinct=True),
+        n_visits=Count("visits", distinct=True),
+    ).values_list("n_materials", "n_reviews", "n_events", "n_visits", "status")
+    shapes = Counter(counted)
+    if set(shapes) != {(4, 2, 1, 1, "in_review")}:
+        problems.append(f"unexpected case shapes: {dict(shapes)}")
+    messages = OutboxMessage.objects.filter(related_type="case", related_id__in=list(in_db))
+    if messages.count() != len(in_db):
+        problems.append(f"{messages.count()} messages for {len(in_db)} cases")
+    records = IdempotencyRecord.objects.filter(case__in=made).count()
+    if records != len(in_db):
+        problems.append(f"{records} idempotency records for {len(in_db)} cases")
+    return problems
+
+
+# --- Main -----------------------------------------------------------------------------------
+
+
+def report(label: str, samples: list[float], wall: float, cpu: Cpu) -> tuple[float, float]:
+    n = len(samples)
+    p50, p95, p99 = pct(samples)
+    rate = n / wall
+    print(
+        f"{label:8s} {n:5d} in {wall:5.1f} s = {rate:6.1f}/s   "
+        f"p50 {p50:6.1f}  p95 {p95:6.1f}  p99 {p99:6.1f} ms   CPU ms/request: "
+        f"gunicorn {1000 * cpu.server / n:5.2f}  postgres {1000 * cpu.database / n:5.2f}  "
+        f"client {1000 * cpu.client / n:4.2f}   machine busy {cpu.machine / cpu.wall:4.2f} cores"
+    )
+    return rate, p95
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=3000)
+    parser.add_argument("--trivial", type=int, default=3000, help="trivial requests per phase")
     parser.add_argument("--concurrency", type=int, default=CLERKS)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
     args = parser.parse_args()
 
+    print(f"load average at start {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     ensure_database()
     tokens, numbers = setup()
-    from bianmin.cases.models import Case, CaseEvent
-    from bianmin.notifications.models import OutboxMessage
+    from bianmin.cases.models import Case
 
-    before = (Case.objects.count(), CaseEvent.objects.count(), OutboxMessage.objects.count())
     port = free_port()
-    os.environ.update(ENV)
-    lookup.SERVER_ENV["DATABASE_URL"] = ENV["DATABASE_URL"]  # start_server applies SERVER_ENV
-    server = start_server(port, args.workers, args.threads, "gthread")
+    server = start_server(port, args.workers, args.threads, args.worker_class)
     try:
-        warm = Client(port, tokens[0])
-        for number in numbers[:20]:
-            intake(warm, number)
-        samples: list[float] = []
-        errors: list[Exception] = []
-        lock = threading.Lock()
-
-        def worker(k: int) -> None:
-            client = Client(port, tokens[k % len(tokens)])
-            mine = []
-            try:
-                for i in range(k, args.cases, args.concurrency):
-                    mine.append(intake(client, numbers[i % len(numbers)]))
-            except Exception as e:  # reported below
-                errors.append(e)
-            with lock:
-                samples.extend(mine)
-
-        cpu0 = server_cpu_seconds(server)
-        threads = [threading.Thread(target=worker, args=(k,)) for k in range(args.concurrency)]
-        began = time.perf_counter()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        wall = time.perf_counter() - began
-        cpu = server_cpu_seconds(server) - cpu0
+        # Warm-up: every worker loads its code, connection, translations and item cache.
+        run_phase(port, tokens, numbers[:64], intake, args.concurrency)
+        run_phase(port, tokens, numbers[:200], trivial, args.concurrency)
+        first_id = Case.unscoped.order_by("-pk").values_list("pk", flat=True).first() or 0
+        people = [numbers[i % len(numbers)] for i in range(args.cases)]
+        with CpuMeter(server) as t1:
+            base1, _, w1 = run_phase(
+                port, tokens, people[: args.trivial], trivial, args.concurrency
+            )
+        with CpuMeter(server) as m:
+            samples, answered, wall = run_phase(port, tokens, people, intake, args.concurrency)
+        with CpuMeter(server) as t2:
+            base2, _, w2 = run_phase(
+                port, tokens, people[: args.trivial], trivial, args.concurrency
+            )
     finally:
         stop_server(server)
-    if errors:
-        print("errors:", errors[:3])
-        return 1
-    p50, p95, p99 = pct(samples)
-    rate = len(samples) / wall
     print(
-        f"{len(samples)} accepted cases, {args.concurrency} clients, {wall:.1f} s: "
-        f"{rate:.0f} cases/s; latency p50 {p50:.1f} ms p95 {p95:.1f} ms p99 {p99:.1f} ms; "
-        f"server CPU {1000 * cpu / len(samples):.1f} ms/case"
+        f"gunicorn {args.worker_class} {args.workers} workers × {args.threads} threads, "
+        f"{args.concurrency} clients"
     )
-    after = (Case.objects.count(), CaseEvent.objects.count(), OutboxMessage.objects.count())
-    made = [a - b for a, b in zip(after, before, strict=True)]
-    expected = len(samples) + 20
-    assert made == [expected] * 3, (made, expected)
-    numbers_made = Case.objects.values("case_no").distinct().count()
-    assert numbers_made == after[0], "duplicate case numbers"
-    print(f"database: {made[0]} cases, {made[1]} events, {made[2]} messages — consistent")
-    return 0 if rate >= 150 else 1
+    tr1, tp1 = report("trivial", base1, w1, t1.cpu)
+    rate, p95 = report("intake", samples, wall, m.cpu)
+    tr2, tp2 = report("trivial", base2, w2, t2.cpu)
+    trivial_rate, trivial_p95 = (tr1 + tr2) / 2, (tp1 + tp2) / 2
+    print(
+        f"ratio intake/trivial: throughput {rate / trivial_rate:.2f}, "
+        f"p95 {p95 / trivial_p95:.2f}; load average at end {os.getloadavg()[0]:.2f}"
+    )
+    problems = check_database(first_id, answered)
+    if problems:
+        print("DATABASE CHECK FAILED:", "; ".join(problems))
+        return 1
+    print(f"database: {len(answered)} answered cases, each once, nothing lost or extra — OK")
+    ok = rate >= 150 and p95 < 150
+    print(("PASS" if ok else "FAIL") + " (target ≥ 150 cases/s, p95 < 150 ms)")
+    return 0 if ok else 1
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 if __name__ == "__main__":

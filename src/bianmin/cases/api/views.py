@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
@@ -232,22 +233,41 @@ class CaseViewSet(TransitionActions, ScopedGenericViewSet):
         form.is_valid(raise_exception=True)
         data = form.validated_data
         key = request.headers.get("Idempotency-Key")
+        if key is not None:
+            key = idempotency.check_key(key)
+            digest = idempotency.fingerprint(method="POST", path=request.path, body=request.data)
+            answer = idempotency.replay(user_id=request.user.pk, key=key, digest=digest)
+            if answer is not None:
+                response = Response(answer.body, status=answer.status_code)
+                response["Idempotent-Replayed"] = "true"
+                return response
+        actor = self.actor_of(request)
+        applicant = intake.find_applicant(
+            id_number=data.get("applicant_id_number", ""),
+            credit_code=data.get("applicant_credit_code", ""),
+        )
+        # One transaction: the intake, its idempotency record, and — last, so the audit
+        # chain's lock is held only until the commit — the audit entry of the look-up. An
+        # intake that fails still records the look-up, on its own.
+        perform = lambda: self._intake(request, data, applicant)  # noqa: E731
+        audit = lambda: intake.audit_lookup(actor, applicant)  # noqa: E731
         if key is None:
-            code, body, _case = self._intake(request, data, self._applicant(request, data))
+            try:
+                with transaction.atomic():
+                    code, body, _case = perform()
+                    audit()
+            except Exception:
+                audit()
+                raise
             return Response(body, status=code)
-        key = idempotency.check_key(key)
-        digest = idempotency.fingerprint(method="POST", path=request.path, body=request.data)
-        answer = idempotency.replay(user_id=request.user.pk, key=key, digest=digest)
-        if answer is None:
-            # The audited look-up runs before, not inside, the intake transaction: the audit
-            # chain's lock is then held for milliseconds, not for the whole intake.
-            applicant = self._applicant(request, data)
-            answer = idempotency.run_once(
-                user_id=request.user.pk,
-                key=key,
-                digest=digest,
-                perform=lambda: self._intake(request, data, applicant),
-            )
+        answer = idempotency.run_once(
+            user_id=request.user.pk,
+            key=key,
+            digest=digest,
+            perform=perform,
+            last=audit,
+            undone=audit,
+        )
         response = Response(answer.body, status=answer.status_code)
         if answer.replayed:
             response["Idempotent-Replayed"] = "true"
@@ -292,7 +312,7 @@ class CaseViewSet(TransitionActions, ScopedGenericViewSet):
             }
             return 201, _INTAKE_ANSWER.to_representation(body), cases[0]
         item = intake.resolve_item(data["item_code"])
-        result = intake.take_in(item=item, **common)
+        result = intake.record_intake(item=item, **common)
         case = result.case
         body = {
             "case_no": case.case_no,

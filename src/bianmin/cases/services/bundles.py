@@ -8,6 +8,7 @@ to one number (LB…), one intake, one notice. All are accepted together or retu
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -22,7 +23,7 @@ from bianmin.cases.services.acceptance import (
     file_materials,
     return_checked,
 )
-from bianmin.cases.services.common import notify_applicant, today
+from bianmin.cases.services.common import moment, notify_applicant
 from bianmin.cases.services.intake import (
     AgentConsent,
     IntakeResult,
@@ -84,11 +85,13 @@ def take_in_bundle(
     channel: str,
     agent_consent: AgentConsent | None = None,
     pledge: PledgeInput | None = None,
+    on: dt.date | None = None,
 ) -> BundleResult:
     """多证联办: one application, one material list, one notice. One `Case` per item (each
     has its own department, time limit and decision, so each is a case of its own) under one
     `BundleApplication`; all are accepted together or all returned together. A material
-    several items ask for is handed in once."""
+    several items ask for is handed in once. `on`: see `common.moment`."""
+    day, at = moment(on)
     if channel == IntakeChannel.ONLINE:
         raise ValidationError(
             {"channel": ValidationError(_("联办事项请到窗口申请。"), code="invalid_channel")}
@@ -114,6 +117,7 @@ def take_in_bundle(
             applicant=applicant,
             provided=[p for code, p in given.items() if code in codes_of[item.pk]],
             channel=channel,
+            today=day,
         )
         for item in items
     ]
@@ -121,13 +125,14 @@ def take_in_bundle(
         if checked.problems:
             raise ValidationError("；".join(checked.problems), code="applicant_not_eligible")
         if pledge is not None:
-            validate_pledge(checked, pledge, partial=True)
+            validate_pledge(checked, pledge, partial=True, day=day)
     accept_all = all(c.complete for c in checks) or pledge is not None
     application = BundleApplication.objects.create(
-        bundle_no=next_number(today(), prefix="LB"),
+        bundle_no=next_number(day, prefix="LB"),
         bundle=bundle,
         applicant_name=applicant.name,
         area_code=staff.org_unit.division.prefix,
+        created_at=at,
     )
     results = []
     for item, checked in zip(items, checks, strict=True):
@@ -140,15 +145,20 @@ def take_in_bundle(
             agent=staff if channel == IntakeChannel.AGENT else None,
             consent=consent,
             bundle_application=application,
+            on=at,
         )
-        file_materials(case, checked)
+        file_materials(case, checked, at=at)
         if channel == IntakeChannel.WINDOW:
-            record_visit_in(case, actor=actor, purpose=str(_("提交申请")), org_unit=staff.org_unit)
+            record_visit_in(
+                case, actor=actor, purpose=str(_("提交申请")), org_unit=staff.org_unit, at=at
+            )
         if accept_all:
             mine = pledge.only(checked) if pledge is not None else None
-            accept_checked(case, checked, actor=actor, staff=staff, pledge=mine, notify=False)
+            accept_checked(
+                case, checked, actor=actor, staff=staff, pledge=mine, notify=False, on=at
+            )
         else:
-            return_checked(case, checked, actor=actor, reason="", notify=False)
+            return_checked(case, checked, actor=actor, reason="", notify=False, on=at)
         results.append(IntakeResult(case, checked))
     _notify_bundle(application, results)
     return BundleResult(application, results)

@@ -27,6 +27,21 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
+def moment(on: dt.date | None = None) -> tuple[dt.date, dt.datetime]:
+    """The day and the time a service acts on: now by default. `on` back-dates the act — the
+    demo city's weeks of history (`cases.demo`), records brought over from paper — a date
+    meaning that day at the present time of day, a datetime that very moment. Checks made
+    against "today" (a pledge date, the day a pause starts) use the same day."""
+    if on is None:
+        now = timezone.now()
+        return timezone.localdate(now), now
+    if isinstance(on, dt.datetime):
+        at = on if timezone.is_aware(on) else timezone.make_aware(on)
+        return timezone.localdate(at), at
+    at = dt.datetime.combine(on, timezone.localtime().time().replace(tzinfo=None))
+    return on, timezone.make_aware(at)
+
+
 # --- who acts -------------------------------------------------------------------------------
 
 
@@ -135,7 +150,7 @@ def require_reason(reason: str, *, field: str = "reason") -> str:
 # --- the history and the messages -----------------------------------------------------------
 
 
-def record_event(
+def new_event(
     case: Case,
     *,
     actor: Actor,
@@ -143,13 +158,13 @@ def record_event(
     from_status: str,
     reason: str = "",
     data: dict[str, Any] | None = None,
-    message: str | None = None,
+    at: dt.datetime | None = None,
 ) -> CaseEvent:
-    """Write the event of a transition and queue its messages, in the caller's transaction:
-    a transition that rolls back leaves neither history nor a message behind."""
-    event = CaseEvent.objects.create(
+    """The event of a transition, not yet saved (intake writes it with the case's other rows
+    in one statement; `record_event` saves it at once)."""
+    return CaseEvent(
         case=case,
-        at=timezone.now(),
+        at=at or timezone.now(),
         action=action,
         from_status=from_status,
         to_status=case.status,
@@ -159,8 +174,33 @@ def record_event(
         reason=reason,
         data=data or {},
     )
+
+
+def announce(case: Case, event: CaseEvent, message: str | None) -> None:
+    """Queue the applicant's messages about a saved event (keyed by the event, so a re-run
+    never sends twice)."""
     if message:
         notify_applicant(case, key=f"case:{case.case_no}:{event.pk}", body=message)
+
+
+def record_event(
+    case: Case,
+    *,
+    actor: Actor,
+    action: str,
+    from_status: str,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    message: str | None = None,
+    at: dt.datetime | None = None,
+) -> CaseEvent:
+    """Write the event of a transition and queue its messages, in the caller's transaction:
+    a transition that rolls back leaves neither history nor a message behind."""
+    event = new_event(
+        case, actor=actor, action=action, from_status=from_status, reason=reason, data=data, at=at
+    )
+    event.save(force_insert=True)
+    announce(case, event, message)
     return event
 
 
@@ -203,10 +243,13 @@ def save(case: Case, *fields: str) -> None:
 __all__ = [
     "CaseStatus",
     "access_case",
+    "announce",
     "in_department",
     "invalid_transition",
     "locked",
     "locked_for_applicant",
+    "moment",
+    "new_event",
     "notify_applicant",
     "record_event",
     "require_reason",

@@ -23,18 +23,18 @@ from bianmin.cases.models import (
 )
 from bianmin.cases.services import messages
 from bianmin.cases.services.absences import absent_on
+from bianmin.cases.services.clock import end_pause, start_pause
 from bianmin.cases.services.common import (
     in_department,
     invalid_transition,
     locked,
+    moment,
     record_event,
     require_reason,
     require_staff,
     require_status,
     save,
-    today,
 )
-from bianmin.cases.services.deadlines import end_pause, start_pause
 from bianmin.cases.services.visits import record_visit_in
 from bianmin.catalog.models import ServiceItem, StepKind
 from bianmin.core.audit import Actor
@@ -51,14 +51,14 @@ def review_steps(item: ServiceItem) -> list:
     )
 
 
-def create_reviews(case: Case, item: ServiceItem) -> bool:
-    """One Review per review step of the item version; the first parallel group opens now.
-    Returns whether any review was created."""
+def review_rows(case: Case, item: ServiceItem, *, at: dt.datetime | None = None) -> list[Review]:
+    """One Review per review step of the item version, not yet saved; the first parallel
+    group opens at `at` (default now)."""
     steps = review_steps(item)
     if not steps:
-        return False
-    first, now = steps[0].parallel_group, timezone.now()
-    Review.objects.bulk_create(
+        return []
+    first, now = steps[0].parallel_group, at or timezone.now()
+    return [
         Review(
             case=case,
             step=s,
@@ -70,8 +70,15 @@ def create_reviews(case: Case, item: ServiceItem) -> bool:
             opened_at=now if s.parallel_group == first else None,
         )
         for s in steps
-    )
-    return True
+    ]
+
+
+def create_reviews(case: Case, item: ServiceItem, *, at: dt.datetime | None = None) -> bool:
+    """The case's reviews (`review_rows`), saved. Returns whether any review was created."""
+    rows = review_rows(case, item, at=at)
+    if rows:
+        Review.objects.bulk_create(rows)
+    return bool(rows)
 
 
 def can_act_on(staff: Staff, review: Review, day: dt.date) -> bool:
@@ -88,7 +95,7 @@ def can_act_on(staff: Staff, review: Review, day: dt.date) -> bool:
     return assignee.backup_id == staff.pk and absent_on(assignee.pk, day)
 
 
-def _open_next_group(case: Case) -> bool:
+def _open_next_group(case: Case, at: dt.datetime) -> bool:
     """When the open group is done, open the next one; after a rejection later groups are
     skipped (the case can only be denied). Returns whether reviews remain to be done."""
     reviews = list(case.reviews.select_for_update().order_by("parallel_group", "seq", "id"))
@@ -102,7 +109,7 @@ def _open_next_group(case: Case) -> bool:
         return False
     group = waiting[0].parallel_group
     Review.objects.filter(pk__in=[r.pk for r in waiting if r.parallel_group == group]).update(
-        status=ReviewStatus.OPEN, opened_at=timezone.now()
+        status=ReviewStatus.OPEN, opened_at=at
     )
     return True
 
@@ -122,9 +129,12 @@ def act_on_review(
     decision: str,
     opinion: str = "",
     missing: list[str] | None = None,
+    on: dt.date | None = None,
 ) -> Review:
     """A department's review: approve; return to the applicant for supplement (the clock
-    stops; the review reopens on resubmit); or reject with reasons."""
+    stops; the review reopens on resubmit); or reject with reasons. `on`: see
+    `common.moment`."""
+    day, at = moment(on)
     case = locked(review.case)
     review = (
         Review.objects.select_for_update(of=("self",))
@@ -147,11 +157,11 @@ def act_on_review(
             code="invalid_transition",
             params={"status": review.get_status_display()},
         )
-    if not can_act_on(staff, review, today()):
+    if not can_act_on(staff, review, day):
         raise PermissionDenied(_("该审查已指定其他承办人，或不属于您的部门。"))
     if decision != ReviewDecision.APPROVE:
         opinion = require_reason(opinion, field="opinion")
-    review.acted_by, review.acted_at, review.opinion = staff, timezone.now(), opinion
+    review.acted_by, review.acted_at, review.opinion = staff, at, opinion
     from_status = case.status
     department = review.department.name
     if decision == ReviewDecision.RETURN:
@@ -162,9 +172,10 @@ def act_on_review(
             case,
             actor=actor,
             kind=PauseKind.SUPPLEMENT,
-            started_on=today(),
+            started_on=day,
             reason=opinion,
             review=review,
+            at=at,
         )
         save(case, "status", "paused_since")
         names = _material_names(case, missing or []) or [opinion]
@@ -176,12 +187,13 @@ def act_on_review(
             reason=opinion,
             data={"review_id": review.pk, "department": review.department_id, "missing": names},
             message=messages.returned(case, names),
+            at=at,
         )
         return review
     approved = decision == ReviewDecision.APPROVE
     review.status = ReviewStatus.APPROVED if approved else ReviewStatus.REJECTED
     review.save()
-    remaining = _open_next_group(case)
+    remaining = _open_next_group(case, at)
     record_event(
         case,
         actor=actor,
@@ -194,6 +206,7 @@ def act_on_review(
             "reviews_remaining": remaining,
         },
         message=messages.review_done(case, department, approved),
+        at=at,
     )
     return review
 
@@ -206,8 +219,12 @@ def _material_names(case: Case, codes: list[str]) -> list[str]:
 
 
 @transaction.atomic
-def assign_review(*, actor: Actor, review: Review, assignee: Staff | None) -> Review:
-    """Name the A-post reviewer (None: back to the department's shared queue)."""
+def assign_review(
+    *, actor: Actor, review: Review, assignee: Staff | None, on: dt.date | None = None
+) -> Review:
+    """Name the A-post reviewer (None: back to the department's shared queue). `on`: see
+    `common.moment`."""
+    _day, at = moment(on)
     staff = require_staff(actor, roles=[Role.DEPT_REVIEWER, Role.SUPERVISOR])
     case = locked(review.case)
     review = Review.objects.select_for_update().get(pk=review.pk)
@@ -231,6 +248,7 @@ def assign_review(*, actor: Actor, review: Review, assignee: Staff | None) -> Re
         action=EventAction.REVIEW_ASSIGNED,
         from_status=case.status,
         data={"review_id": review.pk, "assignee": assignee.pk if assignee else None},
+        at=at,
     )
     return review
 
@@ -244,9 +262,12 @@ def _deciding_departments(case: Case) -> set[str]:
 
 
 @transaction.atomic
-def decide(*, actor: Actor, case: Case, approve: bool, reasons: str = "") -> Case:
+def decide(
+    *, actor: Actor, case: Case, approve: bool, reasons: str = "", on: dt.date | None = None
+) -> Case:
     """准予 / 不予: only when every review in every group is done. A decision is final:
-    a second one is refused (`already_decided`)."""
+    a second one is refused (`already_decided`). `on`: see `common.moment`."""
+    _day, at = moment(on)
     case = locked(case)
     if case.decision:
         raise ValidationError(
@@ -274,7 +295,7 @@ def decide(*, actor: Actor, case: Case, approve: bool, reasons: str = "") -> Cas
     from_status = case.status
     case.status = CaseStatus.DECIDED
     case.decision = Decision.APPROVED if approve else Decision.DENIED
-    case.decision_reasons, case.decided_at = (reasons or "").strip(), timezone.now()
+    case.decision_reasons, case.decided_at = (reasons or "").strip(), at
     save(case, "status", "decision", "decision_reasons", "decided_at")
     record_event(
         case,
@@ -284,13 +305,16 @@ def decide(*, actor: Actor, case: Case, approve: bool, reasons: str = "") -> Cas
         reason=case.decision_reasons,
         data={"decision": case.decision},
         message=messages.decided(case),
+        at=at,
     )
     return case
 
 
 @transaction.atomic
-def deliver(*, actor: Actor, case: Case, method: str) -> Case:
-    """结果送达: window pick-up (an on-site visit), post, or electronic."""
+def deliver(*, actor: Actor, case: Case, method: str, on: dt.date | None = None) -> Case:
+    """结果送达: window pick-up (an on-site visit), post, or electronic. `on`: see
+    `common.moment`."""
+    _day, at = moment(on)
     case = locked(case)
     require_status(case, [CaseStatus.DECIDED], _("送达结果"))
     staff = require_staff(actor)
@@ -299,14 +323,12 @@ def deliver(*, actor: Actor, case: Case, method: str) -> Case:
             {"method": ValidationError(_("送达方式无效。"), code="invalid_delivery_method")}
         )
     from_status = case.status
-    case.status, case.delivery_method, case.delivered_at = (
-        CaseStatus.DELIVERED,
-        method,
-        timezone.now(),
-    )
+    case.status, case.delivery_method, case.delivered_at = CaseStatus.DELIVERED, method, at
     save(case, "status", "delivery_method", "delivered_at")
     if method == DeliveryMethod.WINDOW:
-        record_visit_in(case, actor=actor, purpose=str(_("领取结果")), org_unit=staff.org_unit)
+        record_visit_in(
+            case, actor=actor, purpose=str(_("领取结果")), org_unit=staff.org_unit, at=at
+        )
     record_event(
         case,
         actor=actor,
@@ -314,18 +336,21 @@ def deliver(*, actor: Actor, case: Case, method: str) -> Case:
         from_status=from_status,
         data={"method": method},
         message=messages.delivered(case),
+        at=at,
     )
     return case
 
 
 @transaction.atomic
-def close(*, actor: Actor, case: Case) -> Case:
-    """办结. From `delivered`, or straight from `decided` (a result that needs no delivery)."""
+def close(*, actor: Actor, case: Case, on: dt.date | None = None) -> Case:
+    """办结. From `delivered`, or straight from `decided` (a result that needs no delivery).
+    `on`: see `common.moment`."""
+    day, at = moment(on)
     case = locked(case)
     require_status(case, [CaseStatus.DECIDED, CaseStatus.DELIVERED], _("办结"))
     require_staff(actor)
     from_status = case.status
-    case.status, case.closed_at, case.closed_on = CaseStatus.CLOSED, timezone.now(), today()
+    case.status, case.closed_at, case.closed_on = CaseStatus.CLOSED, at, day
     save(case, "status", "closed_at", "closed_on")
     record_event(
         case,
@@ -334,21 +359,24 @@ def close(*, actor: Actor, case: Case) -> Case:
         from_status=from_status,
         data={"on_time": case.due_date is None or case.closed_on <= case.due_date},
         message=messages.closed(case),
+        at=at,
     )
     return case
 
 
 @transaction.atomic
-def terminate(*, actor: Actor, case: Case, reason: str) -> Case:
-    """终止: the applicant withdrew, died, or the matter lapsed — from any open state."""
+def terminate(*, actor: Actor, case: Case, reason: str, on: dt.date | None = None) -> Case:
+    """终止: the applicant withdrew, died, or the matter lapsed — from any open state.
+    `on`: see `common.moment`."""
+    day, at = moment(on)
     case = locked(case)
     if case.status not in OPEN_STATES:
         raise invalid_transition(case, _("终止"))
     require_staff(actor)
     reason = require_reason(reason)
     from_status = case.status
-    end_pause(case, ended_on=today())
-    case.status, case.closed_at, case.closed_on = CaseStatus.TERMINATED, timezone.now(), today()
+    end_pause(case, ended_on=day)
+    case.status, case.closed_at, case.closed_on = CaseStatus.TERMINATED, at, day
     save(case, "status", "paused_since", "paused_workdays", "closed_at", "closed_on")
     record_event(
         case,
@@ -357,5 +385,6 @@ def terminate(*, actor: Actor, case: Case, reason: str) -> Case:
         from_status=from_status,
         reason=reason,
         message=messages.terminated(case, reason),
+        at=at,
     )
     return case

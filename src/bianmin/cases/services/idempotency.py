@@ -61,12 +61,21 @@ def fingerprint(*, method: str, path: str, body: Any) -> str:
 
 
 def replay(*, user_id: int, key: str, digest: str) -> Answer | None:
-    record = IdempotencyRecord.objects.filter(user_id=user_id, key=key).first()
-    if record is None:
+    """The stored answer for (user, key), if any. Asked before every keyed intake, so it
+    reads the three values it needs in one plain statement (the unique index answers)."""
+    table = IdempotencyRecord._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT fingerprint, status_code, response FROM {table} "  # noqa: S608 — ours
+            "WHERE user_id = %s AND key = %s",
+            [user_id, key],
+        )
+        row = cursor.fetchone()
+    if row is None:
         return None
-    if record.fingerprint != digest:
+    if row[0] != digest:
         raise IdempotencyKeyReused()
-    return Answer(record.status_code, json.loads(record.response), replayed=True)
+    return Answer(row[1], json.loads(row[2]), replayed=True)
 
 
 class _LostRace(Exception):
@@ -95,13 +104,20 @@ def run_once(
     key: str,
     digest: str,
     perform: Callable[[], tuple[int, dict[str, Any], Case | None]],
+    last: Callable[[], object] | None = None,
+    undone: Callable[[], object] | None = None,
 ) -> Answer:
     """`perform()` at most once per (user, key): it returns (status, body, case) and the
     record of its answer is written in the same transaction, so both commit or neither does.
 
     The record goes in last (one statement, no savepoint): a retry racing its first attempt
     does the work, finds the key taken, and rolls all of it back — rare, and it keeps the
-    common path short. Call `replay` first to answer known keys without doing the work."""
+    common path short. Call `replay` first to answer known keys without doing the work.
+
+    `last()` runs in the transaction after the record, just before the commit (the API's
+    audit entry: the audit chain's lock is then held from there to the commit only);
+    `undone()` runs after a rollback — an error, or a lost race — outside any transaction
+    (that audit entry on its own: the look-up happened even though the work was undone)."""
     try:
         with transaction.atomic():
             status_code, body, case = perform()
@@ -115,9 +131,17 @@ def run_once(
                 case=case,
             ):
                 raise _LostRace
+            if last is not None:
+                last()
     except _LostRace:
+        if undone is not None:
+            undone()
         earlier = replay(user_id=user_id, key=key, digest=digest)
         if earlier is None:  # the winner's record vanished: cannot happen without a delete
             raise
         return earlier
+    except Exception:
+        if undone is not None:
+            undone()
+        raise
     return Answer(status_code, body)

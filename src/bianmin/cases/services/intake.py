@@ -29,30 +29,35 @@ from bianmin.cases.models import (
 )
 from bianmin.cases.numbering import next_number
 from bianmin.cases.services import messages
-from bianmin.cases.services.acceptance import (
+from bianmin.cases.services.applicants import (  # noqa: F401 — intake.identify_applicant …
+    audit_lookup,
+    find_applicant,
+    identify_applicant,
+)
+from bianmin.cases.services.common import announce, moment, record_event, require_staff
+from bianmin.cases.services.outcomes import (
+    acceptance_rows,
+    accepted_message,
     file_materials,
-    finish_acceptance,
-    finish_return,
+    material_rows,
     prepare_acceptance,
     prepare_return,
+    return_rows,
+    returned_message,
 )
-from bianmin.cases.services.common import record_event, require_staff, today
 from bianmin.cases.services.pledges import PledgeInput, validate_pledge
-from bianmin.cases.services.precheck import (
-    Applicant,
-    Precheck,
-    Provided,
-    precheck,
+from bianmin.cases.services.precheck import Applicant, Precheck, Provided, precheck
+from bianmin.cases.services.rules import (
+    INTAKE_ROLES,
+    check_acceptable_here,
+    current_version_pk,
+    item_version,
 )
-from bianmin.cases.services.rules import INTAKE_ROLES, check_acceptable_here, item_version
-from bianmin.cases.services.visits import add_visit_row
+from bianmin.cases.services.visits import visit_row
+from bianmin.cases.services.writer import insert_case
 from bianmin.catalog.models import ServiceItem
-from bianmin.core import audit
 from bianmin.core.audit import Actor
-from bianmin.core.identifiers import parse_credit_code
-from bianmin.core.models import AuditAction
-from bianmin.registry.models import Organisation, OrgUnit, Person, Staff
-from bianmin.registry.services.people import hash_of, person_label
+from bianmin.registry.models import OrgUnit, Staff
 
 ProvidedInput = Iterable[str | Mapping[str, Any] | Provided]
 
@@ -80,11 +85,7 @@ class IntakeResult:
 
 def resolve_item(code: str) -> ServiceItem:
     """The current version of an item, with what intake needs prefetched."""
-    pk = (
-        ServiceItem.objects.filter(code=(code or "").strip(), is_current=True)
-        .values_list("pk", flat=True)
-        .first()
-    )
+    pk = current_version_pk((code or "").strip())
     if pk is None:
         raise ValidationError(
             {
@@ -96,55 +97,6 @@ def resolve_item(code: str) -> ServiceItem:
             }
         )
     return item_version(pk)
-
-
-def identify_applicant(*, actor: Actor, id_number: str = "", credit_code: str = "") -> Applicant:
-    """一号: the applicant by citizen ID number or unified social credit code.
-
-    Deliberately not limited to the clerk's area: any centre takes any resident's application
-    (全域通办), and the applicant presenting the number is why it is looked up. The read is
-    audited with that purpose instead."""
-    if id_number:
-        person = Person.unscoped.filter(id_hash=hash_of(id_number)).first()
-        if person is None:
-            raise ValidationError(
-                {
-                    "applicant_id_number": ValidationError(
-                        _("人口库中没有该身份证号码的记录，请先登记人员信息。"),
-                        code="unknown_applicant",
-                    )
-                }
-            )
-        audit.record(
-            actor.with_purpose("受理申请（申请人出示证件）"),
-            AuditAction.READ,
-            object_type="person",
-            object_id=person.pk,
-            object_label=person_label(person),
-        )
-        return Applicant(person=person)
-    if credit_code:
-        code = parse_credit_code(credit_code).code
-        org = Organisation.unscoped.filter(credit_code=code).first()
-        if org is None:
-            raise ValidationError(
-                {
-                    "applicant_credit_code": ValidationError(
-                        _("法人库中没有该统一社会信用代码的记录。"), code="unknown_applicant"
-                    )
-                }
-            )
-        audit.record(
-            actor.with_purpose("受理申请"),
-            AuditAction.READ,
-            object_type="organisation",
-            object_id=org.pk,
-            object_label=f"{org.name} {org.credit_code}",
-        )
-        return Applicant(organisation=org)
-    raise ValidationError(
-        _("请提供申请人身份证号码或统一社会信用代码。"), code="applicant_required"
-    )
 
 
 # --- who may take what in, where ------------------------------------------------------------
@@ -170,7 +122,7 @@ def _check_consent(consent: AgentConsent | None) -> AgentConsent:
 # --- creating cases -------------------------------------------------------------------------
 
 
-def new_case(
+def case_row(
     *,
     item: ServiceItem,
     applicant: Applicant,
@@ -181,10 +133,10 @@ def new_case(
     consent: AgentConsent | None = None,
     user_id: int | None = None,
     bundle_application: BundleApplication | None = None,
-    save: bool = True,
+    at: dt.datetime | None = None,
 ) -> Case:
-    case = Case(
-        case_no=next_number(today()),
+    """A new case, not yet numbered nor saved."""
+    return Case(
         item=item,
         bundle_application=bundle_application,
         status=CaseStatus.SUBMITTED,
@@ -202,9 +154,40 @@ def new_case(
         consent_method=consent.method if consent else "",
         consent_at=consent.at if consent else None,
         submitted_by_user_id=user_id,
-        submitted_at=timezone.now(),
+        submitted_at=at or timezone.now(),
         promised_days=item.promised_limit_days,
     )
+
+
+def new_case(
+    *,
+    item: ServiceItem,
+    applicant: Applicant,
+    channel: str,
+    org_unit: OrgUnit | None,
+    area_code: str,
+    agent: Staff | None = None,
+    consent: AgentConsent | None = None,
+    user_id: int | None = None,
+    bundle_application: BundleApplication | None = None,
+    save: bool = True,
+    on: dt.date | None = None,
+) -> Case:
+    """A new case with its number, saved unless `save=False`. `on`: see `common.moment`."""
+    day, at = moment(on)
+    case = case_row(
+        item=item,
+        applicant=applicant,
+        channel=channel,
+        org_unit=org_unit,
+        area_code=area_code,
+        agent=agent,
+        consent=consent,
+        user_id=user_id,
+        bundle_application=bundle_application,
+        at=at,
+    )
+    case.case_no = next_number(day)
     if save:
         case.save(force_insert=True)
     return case
@@ -222,7 +205,6 @@ def staff_intake(actor: Actor, item: ServiceItem, channel: str, consent) -> tupl
     return staff, consent
 
 
-@transaction.atomic
 def take_in(
     *,
     actor: Actor,
@@ -234,24 +216,67 @@ def take_in(
     agent_consent: AgentConsent | None = None,
     pledge: PledgeInput | None = None,
     org_unit: OrgUnit | None = None,
+    on: dt.date | None = None,
 ) -> IntakeResult:
     """Take an application in. Window / agent: accepted, accepted with a pledge (容缺), or
     returned for supplement with the one-time notice — the result says which. Online: see
-    `submit_online` (called for channel "online")."""
+    `submit_online` (called for channel "online"). `on`: see `common.moment`."""
+    with transaction.atomic():
+        return record_intake(
+            actor=actor,
+            item=item,
+            applicant=applicant,
+            provided=provided,
+            channel=channel,
+            applicable=applicable,
+            agent_consent=agent_consent,
+            pledge=pledge,
+            org_unit=org_unit,
+            on=on,
+        )
+
+
+def record_intake(
+    *,
+    actor: Actor,
+    item: ServiceItem,
+    applicant: Applicant,
+    provided: ProvidedInput,
+    channel: str,
+    applicable: Iterable[str] = (),
+    agent_consent: AgentConsent | None = None,
+    pledge: PledgeInput | None = None,
+    org_unit: OrgUnit | None = None,
+    on: dt.date | None = None,
+) -> IntakeResult:
+    """`take_in` in the caller's transaction, which must be open (`transaction.atomic`): the
+    API's intake writes its idempotency record and audit entry in the same one, and a nested
+    atomic block would cost a savepoint (two round trips) for nothing."""
     if channel == IntakeChannel.ONLINE:
         return submit_online(
-            actor=actor, item=item, applicant=applicant, provided=provided, org_unit=org_unit
+            actor=actor,
+            item=item,
+            applicant=applicant,
+            provided=provided,
+            org_unit=org_unit,
+            on=on,
         )
+    day, at = moment(on)
     staff, consent = staff_intake(actor, item, channel, agent_consent)
     checked = precheck(
-        item=item, applicant=applicant, provided=provided, channel=channel, applicable=applicable
+        item=item,
+        applicant=applicant,
+        provided=provided,
+        channel=channel,
+        applicable=applicable,
+        today=day,
     )
     if checked.problems:
         # Not a material the applicant can bring: the clerk refuses with the reason.
         raise ValidationError("；".join(checked.problems), code="applicant_not_eligible")
     if pledge is not None:
-        validate_pledge(checked, pledge)
-    case = new_case(
+        validate_pledge(checked, pledge, day=day)
+    case = case_row(
         item=item,
         applicant=applicant,
         channel=channel,
@@ -259,29 +284,31 @@ def take_in(
         area_code=staff.org_unit.division.prefix,
         agent=staff if channel == IntakeChannel.AGENT else None,
         consent=consent,
-        save=False,
+        at=at,
     )
-    # The case is decided before it is written, so it is inserted once, complete (the intake
-    # benchmark counts every statement).
-    accept = checked.complete or pledge is not None
-    if accept:
-        prepare_acceptance(case, checked, staff=staff, pledge=pledge)
-    else:
-        prepare_return(case, checked, reason="")
+    # The case is decided before it is written, so it goes in once, complete, with every row
+    # it starts with — one statement on PostgreSQL (`writer`).
     on_site = channel == IntakeChannel.WINDOW
     case.visit_count = int(on_site)
-    case.save(force_insert=True)
-    file_materials(case, checked)
+    rows: list = material_rows(case, checked, at=at)
     if on_site:
-        add_visit_row(case, actor=actor, purpose=str(_("提交申请")), org_unit=staff.org_unit)
-    if accept:
-        finish_acceptance(
-            case, checked, actor=actor, pledge=pledge, from_status=CaseStatus.SUBMITTED, notify=True
+        rows.append(
+            visit_row(case, actor=actor, purpose=str(_("提交申请")), org_unit=staff.org_unit, at=at)
         )
+    if checked.complete or pledge is not None:
+        prepare_acceptance(case, checked, staff=staff, pledge=pledge, on=at)
+        more, event, pledge_row = acceptance_rows(
+            case, checked, actor=actor, pledge=pledge, from_status=CaseStatus.SUBMITTED, at=at
+        )
+        insert_case(case, rows + more, number_day=day)
+        announce(case, event, accepted_message(case, pledge_row))
     else:
-        finish_return(
-            case, checked, actor=actor, reason="", from_status=CaseStatus.SUBMITTED, notify=True
+        prepare_return(case, checked, reason="", on=at)
+        more, event = return_rows(
+            case, checked, actor=actor, reason="", from_status=CaseStatus.SUBMITTED, at=at
         )
+        insert_case(case, rows + more, number_day=day)
+        announce(case, event, returned_message(case, checked, ""))
     return IntakeResult(case, checked)
 
 
@@ -293,15 +320,18 @@ def submit_online(
     applicant: Applicant,
     provided: ProvidedInput,
     org_unit: OrgUnit | None = None,
+    on: dt.date | None = None,
 ) -> IntakeResult:
     """网上申报: the case waits as `submitted` for a clerk of the centre it is addressed to
-    (`org_unit`, default: the applicant's street / town) to precheck it."""
+    (`org_unit`, default: the applicant's street / town) to precheck it. `on`: see
+    `common.moment`."""
     if not item.is_current or not item.online:
         raise ValidationError(
             _("事项“%(item)s”不能网上办理。"), code="item_not_online", params={"item": item.name}
         )
+    day, at = moment(on)
     checked = precheck(
-        item=item, applicant=applicant, provided=provided, channel=IntakeChannel.ONLINE
+        item=item, applicant=applicant, provided=provided, channel=IntakeChannel.ONLINE, today=day
     )
     area = org_unit.division.prefix if org_unit else applicant.area_code[:9]
     case = new_case(
@@ -311,8 +341,9 @@ def submit_online(
         org_unit=org_unit,
         area_code=area,
         user_id=actor.user_id,
+        on=at,
     )
-    file_materials(case, checked)
+    file_materials(case, checked, at=at)
     record_event(
         case,
         actor=actor,
@@ -320,5 +351,6 @@ def submit_online(
         from_status=CaseStatus.SUBMITTED,
         data={"notice": checked.notice()},
         message=messages.submitted(case),
+        at=at,
     )
     return IntakeResult(case, checked)

@@ -29,10 +29,12 @@ def _pledge_error(message, code: str, **params) -> ValidationError:
     return ValidationError({"pledge": ValidationError(message, code=code, params=params)})
 
 
-def validate_pledge(checked: Precheck, pledge: PledgeInput, *, partial: bool = False) -> None:
+def validate_pledge(
+    checked: Precheck, pledge: PledgeInput, *, partial: bool = False, day: dt.date | None = None
+) -> None:
     """A pledge must cover exactly the missing materials, all non-essential, of an item that
-    allows 容缺受理, by a date after today. `partial`: the pledge may also name materials of
-    other items (a bundle)."""
+    allows 容缺受理, by a date after today (`day`). `partial`: the pledge may also name
+    materials of other items (a bundle)."""
     missing = {c.code: c for c in checked.missing}
     if not missing:
         return
@@ -55,5 +57,5 @@ def validate_pledge(checked: Precheck, pledge: PledgeInput, *, partial: bool = F
             "pledge_materials_mismatch",
             names="、".join(c.name for c in missing.values()),
         )
-    if pledge.due_date <= today():
+    if pledge.due_date <= (day or today()):
         raise _pledge_error(_("承诺补交日期应晚于今天。"), "pledge_due_in_past")

@@ -52,8 +52,35 @@ def item_version(pk: int) -> ServiceItem:
     return item
 
 
+# Which version of a code is current does change (publishing a new version retires the old
+# one), so that answer is kept only briefly: a process may take an application in under the
+# version retired up to this many seconds ago by another process — as if it had arrived that
+# much earlier. A save in this process forgets it at once (signals below).
+CURRENT_CACHE_SECONDS = 10.0
+_current: dict[str, tuple[float, int | None]] = {}
+
+
+def current_version_pk(code: str) -> int | None:
+    """The pk of the current version of an item code (None: unknown or retired)."""
+    now = time.monotonic()
+    hit = _current.get(code)
+    if hit is not None and now - hit[0] < CURRENT_CACHE_SECONDS:
+        return hit[1]
+    pk = (
+        ServiceItem.objects.filter(code=code, is_current=True)
+        .order_by()
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if len(_current) > 1000:
+        _current.clear()
+    _current[code] = (now, pk)
+    return pk
+
+
 def forget_items(**_kwargs) -> None:
     _items.clear()
+    _current.clear()
 
 
 for _model in (ServiceItem, Material, ProcessStep):

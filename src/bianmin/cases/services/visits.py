@@ -3,11 +3,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
+from django.utils import timezone
 
 from bianmin.cases.models import Case, EventAction, Visit
 from bianmin.cases.services.common import (
     locked,
+    moment,
     record_event,
     require_reason,
     require_staff,
@@ -17,29 +21,63 @@ from bianmin.core.audit import Actor
 from bianmin.registry.models import OrgUnit
 
 
-def add_visit_row(case: Case, *, actor: Actor, purpose: str, org_unit: OrgUnit | None) -> Visit:
-    """The Visit row only, for a case saved with its `visit_count` already counted."""
-    return Visit.objects.create(
-        case=case, purpose=purpose, org_unit=org_unit, recorded_by_id=actor.user_id
+def visit_row(
+    case: Case,
+    *,
+    actor: Actor,
+    purpose: str,
+    org_unit: OrgUnit | None,
+    at: dt.datetime | None = None,
+) -> Visit:
+    """A Visit, not yet saved."""
+    return Visit(
+        case=case,
+        at=at or timezone.now(),
+        purpose=purpose,
+        org_unit=org_unit,
+        recorded_by_id=actor.user_id,
     )
 
 
-def record_visit_in(case: Case, *, actor: Actor, purpose: str, org_unit: OrgUnit | None) -> Visit:
+def add_visit_row(
+    case: Case,
+    *,
+    actor: Actor,
+    purpose: str,
+    org_unit: OrgUnit | None,
+    at: dt.datetime | None = None,
+) -> Visit:
+    """The Visit row only, for a case saved with its `visit_count` already counted."""
+    visit = visit_row(case, actor=actor, purpose=purpose, org_unit=org_unit, at=at)
+    visit.save(force_insert=True)
+    return visit
+
+
+def record_visit_in(
+    case: Case,
+    *,
+    actor: Actor,
+    purpose: str,
+    org_unit: OrgUnit | None,
+    at: dt.datetime | None = None,
+) -> Visit:
     """A visit inside a transition that already holds the case (intake, pick-up …)."""
-    visit = add_visit_row(case, actor=actor, purpose=purpose, org_unit=org_unit)
+    visit = add_visit_row(case, actor=actor, purpose=purpose, org_unit=org_unit, at=at)
     case.visit_count += 1
     save(case, "visit_count")
     return visit
 
 
 @transaction.atomic
-def record_visit(*, actor: Actor, case: Case, purpose: str) -> Visit:
+def record_visit(*, actor: Actor, case: Case, purpose: str, on: dt.date | None = None) -> Visit:
     """An on-site visit by the applicant that no other step recorded (asking, showing an
-    original …): every trip counts against the item's 最多跑一次 limit."""
+    original …): every trip counts against the item's 最多跑一次 limit. `on`: see
+    `common.moment`."""
+    _day, at = moment(on)
     case = locked(case)
     staff = require_staff(actor)
     purpose = require_reason(purpose, field="purpose")[:100]
-    visit = record_visit_in(case, actor=actor, purpose=purpose, org_unit=staff.org_unit)
+    visit = record_visit_in(case, actor=actor, purpose=purpose, org_unit=staff.org_unit, at=at)
     record_event(
         case,
         actor=actor,
@@ -47,5 +85,6 @@ def record_visit(*, actor: Actor, case: Case, purpose: str) -> Visit:
         from_status=case.status,
         reason=purpose,
         data={"visit_id": visit.pk, "visit_count": case.visit_count},
+        at=at,
     )
     return visit
