@@ -235,6 +235,26 @@ class TestCasePage:
         online.refresh_from_db()
         assert online.status == CaseStatus.IN_REVIEW and online.org_unit is not None
 
+    def test_files_uploaded_online_open_from_the_case_page(
+        self, catalog, clerk, clerk_client, resident, settings, tmp_path
+    ):
+        from bianmin.portal.services.uploads import check_file, storing
+        from tests.portal import files
+
+        settings.MEDIA_ROOT = tmp_path / "media"
+        online = intake.submit_online(
+            actor=Actor(name="portal"),
+            item=intake.resolve_item(TEMP_AID),
+            applicant=Applicant(person=resident),
+            provided=[APPLICATION],
+        ).case
+        checked = check_file(files.png("shenqingshu.png"), code=APPLICATION, name="临时救助申请书")
+        with storing() as stored:
+            upload = stored.save(online, checked, purpose="application", user_id=clerk.pk)
+        page = clerk_client.get(case_url(online)).content.decode()
+        assert "shenqingshu.png" in page and f"/portal/staff/files/{upload.pk}/" in page
+        assert clerk_client.get(f"/portal/staff/files/{upload.pk}/").status_code == 200
+
     def test_unknown_action_is_404_and_get_is_not_allowed(self, case, clerk_client):
         assert act(clerk_client, case, "explode").status_code == 404
         assert clerk_client.get(case_url(case, "act/close/")).status_code == 405

@@ -28,6 +28,7 @@ from bianmin.cases.services.deadlines import remaining_workdays
 from bianmin.cases.services.handling import can_act_on
 from bianmin.counter import forms as f
 from bianmin.counter.common import actor_of, staff_of
+from bianmin.portal.services.uploads import uploads_of
 from bianmin.registry.models import Role, Staff
 
 CLERKS = frozenset({Role.WINDOW_CLERK, Role.VILLAGE_AGENT, Role.ADMIN})
@@ -151,6 +152,9 @@ def case_page(
         "visits_over": case.visit_count > case.item.max_visits,
         "today": today,
         "notices": notices_of(case),
+        # Files a resident uploaded online (application and 补正); each opens through the
+        # portal's scope-checked, audited download.
+        "uploads": uploads_of(case) if case.channel == "online" else [],
     }
     return render(request, "counter/case_detail.html", context, status=status)
 
