@@ -103,3 +103,15 @@ def test_schema_and_docs_are_served():
     assert doc["components"]["securitySchemes"]["tokenAuth"]["name"] == "Authorization"
     assert "/api/v1/people/lookup/" in doc["paths"]
     assert client.get("/api/docs/").status_code == 200
+
+
+def test_only_a_lone_read_audit_commits_lazily():
+    # The look-up's audit entry is its whole transaction; writes share theirs with the change.
+    from bianmin.core.audit import commits_lazily
+    from bianmin.core.models import AuditAction
+
+    assert commits_lazily(AuditAction.READ, vendor="postgresql", outermost=True)
+    assert not commits_lazily(AuditAction.READ, vendor="postgresql", outermost=False)
+    assert not commits_lazily(AuditAction.READ, vendor="sqlite", outermost=True)
+    for action in (AuditAction.CREATE, AuditAction.UPDATE, AuditAction.REVEAL):
+        assert not commits_lazily(action, vendor="postgresql", outermost=True)
