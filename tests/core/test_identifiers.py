@@ -102,3 +102,14 @@ class TestCreditCode:
         with pytest.raises(ValidationError) as e:
             parse_credit_code(code)
         assert e.value.code == "credit_code_category"
+
+
+def test_full_width_digits_are_read_as_ascii():
+    # Chinese input methods produce full-width digits; they must not make a second spelling.
+    assert parse_citizen_id("１１０１０５１９４９１２３１００２ｘ").number == "11010519491231002X"
+    assert parse_credit_code("９１３５０１００Ｍ０００１００Ｙ４３").code == "91350100M000100Y43"
+
+
+def test_other_unicode_digits_are_refused():
+    with pytest.raises(ValidationError):
+        parse_citizen_id("١١٠١٠٥١٩٤٩١٢٣١٠٠٢X")  # Arabic-Indic digits

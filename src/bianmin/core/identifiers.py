@@ -9,18 +9,26 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+
+def _ascii(raw: str | None) -> str:
+    """Full-width characters typed with a Chinese input method (４２０１…, ｘ) become ASCII, and
+    spaces go: otherwise the same number could be stored twice under two spellings."""
+    return unicodedata.normalize("NFKC", raw or "").replace(" ", "").strip()
+
 
 # --- GB 11643-1999 公民身份号码 -------------------------------------------------------------
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 _ID_ZERO_OFFSET = 48 * sum(_ID_WEIGHTS)
-_ID18 = re.compile(r"^\d{17}[\dX]$")
-_ID15 = re.compile(r"^\d{15}$")
+_ID18 = re.compile(r"^[0-9]{17}[0-9X]$")
+_ID15 = re.compile(r"^[0-9]{15}$")
 # Province-level codes of GB/T 2260 (plus 71/81/82 used for Taiwan, Hong Kong, Macao residents).
 _PROVINCES = frozenset(
     (
@@ -84,7 +92,7 @@ def id_check_char(first17: str) -> str:
 
 def parse_citizen_id(raw: str, *, today: dt.date | None = None) -> CitizenId:
     """Validate and normalise a citizen ID number; raise ValidationError with a clear reason."""
-    number = (raw or "").strip().upper().replace(" ", "")
+    number = _ascii(raw).upper()
     legacy = None
     if _ID15.match(number):
         legacy = number
@@ -185,7 +193,7 @@ def credit_check_char(first17: str) -> str:
 
 
 def parse_credit_code(raw: str) -> CreditCode:
-    code = (raw or "").strip().upper().replace(" ", "")
+    code = _ascii(raw).upper()
     if not _CREDIT_RE.match(code):
         raise ValidationError(
             _("统一社会信用代码应为18位，由数字和除I、O、Z、S、V以外的大写字母组成。"),
@@ -219,11 +227,11 @@ def make_credit_code(prefix2: str, region_code: str, body9: str) -> str:
 
 # --- Mobile phone ---------------------------------------------------------------------------
 
-_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+_MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 
 
 def normalize_mobile(raw: str) -> str:
-    phone = re.sub(r"[\s\-]", "", raw or "")
+    phone = re.sub(r"[\s\-]", "", _ascii(raw))
     if phone.startswith("+86"):
         phone = phone[3:]
     if not _MOBILE_RE.match(phone):
