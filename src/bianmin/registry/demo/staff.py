@@ -29,6 +29,7 @@ BAOCHENG, TAINING, WANNIAN = "420102002003", "420102002004", "420103001002"
 WULI_VILLAGE = "420116001205"
 _REVIEW_DISTRICTS = (("jiangan", "420102"), ("jianghan", "420103"))
 _REVIEW_DEPARTMENTS = ("GA", "RS", "MZ", "WJ", "SCJG", "CL", "YB")
+_REVIEW_BACKUPS = {"mz_jiangan": "mz_jiangan_b"}
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,19 @@ def demo_accounts() -> list[DemoAccount]:
                     Role.DEPT_REVIEWER,
                     department_unit_code(dept, district),
                     dept,
+                    backup=_REVIEW_BACKUPS.get(f"{dept.lower()}_{slug}"),
                 )
             )
+    # AB岗 between reviewers: 民政 江岸区 has two (the cases demo has the second one on leave).
+    accounts.append(
+        DemoAccount(
+            "mz_jiangan_b",
+            Role.DEPT_REVIEWER,
+            department_unit_code("MZ", "420102"),
+            "MZ",
+            backup="mz_jiangan",
+        )
+    )
     accounts += [
         DemoAccount("ck_dazhi", Role.WINDOW_CLERK, f"BMZX-{DAZHI}", backup="ck_dazhi_b"),
         DemoAccount("ck_dazhi_b", Role.WINDOW_CLERK, f"BMZX-{DAZHI}", backup="ck_dazhi"),

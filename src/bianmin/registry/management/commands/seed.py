@@ -5,6 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from bianmin.cases.demo import load_demo_cases
 from bianmin.catalog.demo import load_demo_catalog
 from bianmin.evaluation.demo import load_demo_evaluation
 from bianmin.portal.demo import load_demo_portal
@@ -70,5 +71,6 @@ class Command(BaseCommand):
         )
         load_demo_catalog(log=lambda line: self.stdout.write(f"  {line}"))
         load_demo_queueing(log=lambda line: self.stdout.write(f"  {line}"))
+        load_demo_cases(seed=seed, log=lambda line: self.stdout.write(f"  {line}"))
         load_demo_evaluation(log=lambda line: self.stdout.write(f"  {line}"))
         load_demo_portal(log=lambda line: self.stdout.write(f"  {line}"))
