@@ -17,6 +17,7 @@ from bianmin.cases.models import Case, CaseEvent, CaseStatus
 from bianmin.core import audit
 from bianmin.core.audit import Actor
 from bianmin.core.errors import OutOfScope
+from bianmin.core.identifiers import normalize_mobile
 from bianmin.core.models import AuditAction
 from bianmin.notifications.models import Channel
 from bianmin.notifications.services import queue_message
@@ -204,19 +205,28 @@ def record_event(
     return event
 
 
+def _is_mobile(phone: str) -> bool:
+    try:
+        normalize_mobile(phone)
+    except ValidationError:
+        return False
+    return True
+
+
 def notify_applicant(case: Case, *, key: str, body: str) -> None:
     """The applicant by SMS (a person's registered mobile, an organisation's phone); the agent
     who applied on their behalf, and the resident's portal account, in the app."""
     common = {"related_type": "case", "related_id": case.case_no, "subject": case.case_no}
     if case.applicant_person_id is not None:
         queue_message(dedupe_key=key, body=body, recipient_person=case.applicant_person, **common)
-    else:
-        queue_message(
-            dedupe_key=key,
-            body=body,
-            recipient_address=case.applicant_org.phone if case.applicant_org else "",
-            **common,
-        )
+    elif case.applicant_org is not None:
+        org = case.applicant_org
+        if _is_mobile(org.phone) or org.legal_rep_id is None:
+            queue_message(dedupe_key=key, body=body, recipient_address=org.phone, **common)
+        else:
+            # An enterprise's registered phone is usually a landline (027-…), which takes no
+            # SMS: the legal representative's registered mobile gets the message instead.
+            queue_message(dedupe_key=key, body=body, recipient_person=org.legal_rep, **common)
     user_model = get_user_model()
     if case.agent_id is not None:
         queue_message(
