@@ -1,14 +1,16 @@
 """Window intake throughput over HTTP on PostgreSQL: accepted cases per second.
 
     .venv/bin/python bench/cases_intake.py [--cases 3000] [--concurrency 16]
-        [--workers 4] [--threads 4] [--worker-class gthread|sync]
+        [--worker-class sync|gthread] [--workers 6] [--threads 4 (gthread)]
 
 1. Builds the database `bianmin_bench_cases` once: migrations, the division tree, 2,000 people
    (`bulk_create` with identities made by the registry's own `identity_fields`), one street
    centre with 16 clerks (one API token each, as 16 windows), and a service item with four
    materials (one fetched from shared data) and two departments reviewing in parallel.
 2. Starts the application under gunicorn with production settings (DEBUG off, persistent
-   database connections).
+   database connections): by default 6 sync workers — on 2 cores, threads of one process
+   queue for its GIL while one of them may hold the audit chain's row lock (gthread 4×4
+   measured 1.5–4× the lock waits and a p95 twice the p50; see bench/RESULTS.md).
 3. In the same run, with `--concurrency` clients at once, each on its own keep-alive
    connection: the trivial authenticated `GET /api/v1/divisions/420100/` (token check, two
    small queries, a serializer), then complete window applications `POST /api/v1/cases/` with
@@ -21,6 +23,9 @@
    visit, message and idempotency record.
 
 Target: ≥ 150 accepted cases/s with p95 < 150 ms, 16 concurrent clients, 2 cores.
+
+`BENCH_WSGI=module:application` (with the module on PYTHONPATH) serves a variant instead of
+`bianmin.wsgi:application` — for measuring a change before making it.
 """
 
 from __future__ import annotations
@@ -51,6 +56,9 @@ ENV = {
     "BIANMIN_ALLOWED_HOSTS": "127.0.0.1",
     "BIANMIN_LOG_LEVEL": "WARNING",
     "DATABASE_URL": f"{PG_SERVER}/{DB_NAME}",
+    # Connections kept for the whole run (production: 60 s), so each PostgreSQL backend's CPU
+    # time is counted from start to end instead of vanishing with a renewed connection.
+    "BIANMIN_DB_CONN_MAX_AGE": "900",
 }
 BIN = Path(sys.executable).parent
 ITEM = "BENCH-GLJT-001"
@@ -160,7 +168,7 @@ def start_server(port: int, workers: int, threads: int, worker_class: str) -> su
     server = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
-            "bianmin.wsgi:application",
+            os.environ.get("BENCH_WSGI", "bianmin.wsgi:application"),
             f"--bind=127.0.0.1:{port}",
             f"--workers={workers}",
             f"--threads={threads}",
@@ -420,12 +428,14 @@ def main() -> int:
     parser.add_argument("--cases", type=int, default=3000)
     parser.add_argument("--trivial", type=int, default=3000, help="trivial requests per phase")
     parser.add_argument("--concurrency", type=int, default=CLERKS)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
+    parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
+    parser.add_argument("--workers", type=int, default=6)
+    parser.add_argument("--threads", type=int, default=4, help="gthread only")
     args = parser.parse_args()
+    if args.worker_class == "sync":
+        args.threads = 1  # gunicorn would otherwise switch a threaded sync worker to gthread
 
-    print(f"load average at start {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    load_start = os.getloadavg()[0]
     ensure_database()
     tokens, numbers = setup()
     from bianmin.cases.models import Case
@@ -452,7 +462,7 @@ def main() -> int:
         stop_server(server)
     print(
         f"gunicorn {args.worker_class} {args.workers} workers × {args.threads} threads, "
-        f"{args.concurrency} clients"
+        f"{args.concurrency} clients; load average at start {load_start:.2f}"
     )
     tr1, tp1 = report("trivial", base1, w1, t1.cpu)
     rate, p95 = report("intake", samples, wall, m.cpu)

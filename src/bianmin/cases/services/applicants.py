@@ -77,11 +77,10 @@ def find_applicant(*, id_number: str = "", credit_code: str = "") -> Applicant:
 
 
 def audit_lookup(actor: Actor, applicant: Applicant) -> None:
-    """The audit entry of a 一号 look-up, with its purpose (受理申请), in the caller's
-    transaction. The API writes it last in the intake's own transaction: the audit chain's
-    lock is then held from that statement to the commit only, and the look-up costs no
-    transaction of its own. A read whose intake fails must still be recorded — the caller
-    then writes it on its own (`idempotency.run_once(undone=…)`)."""
+    """The audit entry of a 一号 look-up, with its purpose (受理申请). Called on its own (not
+    inside the intake's transaction) it is a read's whole transaction, which commits without
+    waiting for the disk (`audit.commits_lazily`): the audit chain's lock is held briefly,
+    and the read stays on record even if the intake then fails."""
     if applicant.person is not None:
         person = applicant.person
         audit.record(

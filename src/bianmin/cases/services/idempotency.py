@@ -104,20 +104,15 @@ def run_once(
     key: str,
     digest: str,
     perform: Callable[[], tuple[int, dict[str, Any], Case | None]],
-    last: Callable[[], object] | None = None,
-    undone: Callable[[], object] | None = None,
 ) -> Answer:
     """`perform()` at most once per (user, key): it returns (status, body, case) and the
     record of its answer is written in the same transaction, so both commit or neither does.
+    `perform` runs inside that transaction: it need not open its own (`intake.record_intake`
+    does not — a nested block would cost a savepoint).
 
     The record goes in last (one statement, no savepoint): a retry racing its first attempt
     does the work, finds the key taken, and rolls all of it back — rare, and it keeps the
-    common path short. Call `replay` first to answer known keys without doing the work.
-
-    `last()` runs in the transaction after the record, just before the commit (the API's
-    audit entry: the audit chain's lock is then held from there to the commit only);
-    `undone()` runs after a rollback — an error, or a lost race — outside any transaction
-    (that audit entry on its own: the look-up happened even though the work was undone)."""
+    common path short. Call `replay` first to answer known keys without doing the work."""
     try:
         with transaction.atomic():
             status_code, body, case = perform()
@@ -131,17 +126,9 @@ def run_once(
                 case=case,
             ):
                 raise _LostRace
-            if last is not None:
-                last()
     except _LostRace:
-        if undone is not None:
-            undone()
         earlier = replay(user_id=user_id, key=key, digest=digest)
         if earlier is None:  # the winner's record vanished: cannot happen without a delete
             raise
         return earlier
-    except Exception:
-        if undone is not None:
-            undone()
-        raise
     return Answer(status_code, body)
