@@ -8,7 +8,7 @@ DEMO_PEOPLE ?= 3000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/bianmin
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test install lint test-sqlite test-postgres browser bench messages clean
+.PHONY: demo test install lint test-sqlite test-postgres browser bench messages app-messages clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -57,6 +57,13 @@ test: lint test-sqlite test-postgres
 messages: install
 	cd src/bianmin && BIANMIN_ENV=dev ../../$(BIN)/bianmin makemessages -l en --no-obsolete && \
 	  BIANMIN_ENV=dev ../../$(BIN)/bianmin compilemessages -l en
+
+# One app's own catalogue (src/bianmin/<app>/locale): `make app-messages APP=certificates`.
+# Apps with their own locale/ keep their strings out of the shared project catalogue.
+app-messages: install
+	cd src/bianmin/$(APP) && mkdir -p locale/en/LC_MESSAGES && \
+	  BIANMIN_ENV=dev ../../../$(BIN)/bianmin makemessages -l en --no-obsolete && \
+	  msgfmt --check-format -o locale/en/LC_MESSAGES/django.mo locale/en/LC_MESSAGES/django.po
 
 bench: install
 	$(BIN)/python bench/run.py

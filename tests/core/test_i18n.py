@@ -205,11 +205,27 @@ def read_po(path: Path) -> list[dict]:
 PLACEHOLDER = re.compile(r"%\(\w+\)[-#0 +]*\d*[sdif]|%%|%[sd]|\{\w*\}")
 
 
+# The project catalogue and one per app that keeps its own `locale/` (apps added later carry
+# their strings with them, so parallel work never edits one shared file).
+CATALOGUES = sorted(PACKAGE.glob("**/locale/en/LC_MESSAGES/django.po"))
+
+
+def _entries(path: Path) -> list[dict]:
+    entries = read_po(path)
+    assert entries and entries[0]["msgid"] == "", f"{path} has no header"
+    return entries[1:]
+
+
 @pytest.fixture(scope="module")
 def catalogue() -> list[dict]:
-    entries = read_po(LOCALE / "django.po")
-    assert entries and entries[0]["msgid"] == "", "django.po has no header"
-    return entries[1:]
+    return _entries(LOCALE / "django.po")
+
+
+@pytest.fixture(
+    scope="module", params=CATALOGUES, ids=lambda p: str(p.parent.parent.parent.parent.name)
+)
+def any_catalogue(request) -> tuple[Path, list[dict]]:
+    return request.param, _entries(request.param)
 
 
 def _label(e: dict) -> str:
@@ -222,14 +238,16 @@ class TestCatalogue:
         assert any("msgid_plural" in e and len(e["msgstr"]) == 2 for e in catalogue)
         assert any(e.get("msgctxt") == "与户主关系" for e in catalogue)
 
-    def test_every_string_is_translated(self, catalogue):
+    def test_every_string_is_translated(self, any_catalogue):
+        _path, catalogue = any_catalogue
         untranslated = [_label(e) for e in catalogue if not all(s.strip() for s in e["msgstr"])]
         assert not untranslated, (
             f"{len(untranslated)} string(s) without an English translation: {untranslated[:20]}. "
             + HOW_TO_FIX
         )
 
-    def test_no_fuzzy_translations(self, catalogue):
+    def test_no_fuzzy_translations(self, any_catalogue):
+        _path, catalogue = any_catalogue
         # gettext skips fuzzy entries, so a fuzzy string shows in Chinese to English users.
         fuzzy = [_label(e) for e in catalogue if "fuzzy" in e["flags"]]
         assert not fuzzy, (
@@ -237,7 +255,8 @@ class TestCatalogue:
             "'#, fuzzy' line. " + HOW_TO_FIX
         )
 
-    def test_placeholders_are_kept(self, catalogue):
+    def test_placeholders_are_kept(self, any_catalogue):
+        _path, catalogue = any_catalogue
         wrong = []
         for e in catalogue:
             # Plural forms: the singular may drop the number ("1 record" wording is free).
@@ -247,9 +266,10 @@ class TestCatalogue:
                 wrong.append(_label(e))
         assert not wrong, f"placeholders differ between msgid and msgstr: {wrong}"
 
-    def test_compiled_catalogue_matches_the_po(self, catalogue):
+    def test_compiled_catalogue_matches_the_po(self, any_catalogue):
         # The .mo is committed (no gettext tools needed on a fresh clone): it must be current.
-        with (LOCALE / "django.mo").open("rb") as fh:
+        path, catalogue = any_catalogue
+        with path.with_suffix(".mo").open("rb") as fh:
             compiled = gettext.GNUTranslations(fh)
         stale = []
         for e in catalogue:
@@ -277,7 +297,7 @@ def test_every_source_string_is_in_the_catalogue(tmp_path, settings, monkeypatch
     settings.LOCALE_PATHS = [copy / "locale"]
     monkeypatch.chdir(copy)
     call_command("makemessages", locale=["en"], no_obsolete=True, verbosity=0)
-    fresh = read_po(copy / "locale" / "en" / "LC_MESSAGES" / "django.po")[1:]
+    fresh = [e for po in copy.glob("**/locale/en/LC_MESSAGES/django.po") for e in read_po(po)[1:]]
     new = [
         _label(e) for e in fresh if "fuzzy" in e["flags"] or not all(s.strip() for s in e["msgstr"])
     ]

@@ -36,6 +36,7 @@ from bianmin.cases.services.common import (
     save,
 )
 from bianmin.cases.services.visits import record_visit_in
+from bianmin.cases.signals import case_decided
 from bianmin.catalog.models import ServiceItem, StepKind
 from bianmin.core.audit import Actor
 from bianmin.registry.models import Role, Staff
@@ -307,6 +308,7 @@ def decide(
         message=messages.decided(case),
         at=at,
     )
+    case_decided.send(sender=Case, case=case, actor=actor, approved=approve, at=at)
     return case
 
 
