@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from bianmin.cases.demo import load_demo_cases
 from bianmin.catalog.demo import load_demo_catalog
+from bianmin.core import demo
 from bianmin.evaluation.demo import load_demo_evaluation
 from bianmin.portal.demo import load_demo_portal
 from bianmin.queueing.demo import load_demo_queueing
@@ -74,3 +75,5 @@ class Command(BaseCommand):
         load_demo_cases(seed=seed, log=lambda line: self.stdout.write(f"  {line}"))
         load_demo_evaluation(log=lambda line: self.stdout.write(f"  {line}"))
         load_demo_portal(log=lambda line: self.stdout.write(f"  {line}"))
+        # Apps built on the ones above add theirs through bianmin.core.demo.register().
+        demo.run_all(seed=seed, log=lambda line: self.stdout.write(f"  {line}"))
