@@ -344,13 +344,15 @@ def deliver(*, actor: Actor, case: Case, method: str, on: dt.date | None = None)
 
 
 @transaction.atomic
-def close(*, actor: Actor, case: Case, on: dt.date | None = None) -> Case:
+def close(*, actor: Actor, case: Case, on: dt.date | None = None, by_system: bool = False) -> Case:
     """办结. From `delivered`, or straight from `decided` (a result that needs no delivery).
-    `on`: see `common.moment`."""
+    `on`: see `common.moment`. `by_system`: a life event told by a department's push (no staff
+    account acts; see bianmin/cases/lifeevents.py)."""
     day, at = moment(on)
     case = locked(case)
     require_status(case, [CaseStatus.DECIDED, CaseStatus.DELIVERED], _("办结"))
-    require_staff(actor)
+    if not by_system:
+        require_staff(actor)
     from_status = case.status
     case.status, case.closed_at, case.closed_on = CaseStatus.CLOSED, at, day
     save(case, "status", "closed_at", "closed_on")
@@ -367,14 +369,17 @@ def close(*, actor: Actor, case: Case, on: dt.date | None = None) -> Case:
 
 
 @transaction.atomic
-def terminate(*, actor: Actor, case: Case, reason: str, on: dt.date | None = None) -> Case:
+def terminate(
+    *, actor: Actor, case: Case, reason: str, on: dt.date | None = None, by_system: bool = False
+) -> Case:
     """终止: the applicant withdrew, died, or the matter lapsed — from any open state.
-    `on`: see `common.moment`."""
+    `on`: see `common.moment`; `by_system`: see `close`."""
     day, at = moment(on)
     case = locked(case)
     if case.status not in OPEN_STATES:
         raise invalid_transition(case, _("终止"))
-    require_staff(actor)
+    if not by_system:
+        require_staff(actor)
     reason = require_reason(reason)
     from_status = case.status
     end_pause(case, ended_on=day)
