@@ -116,7 +116,7 @@ class TestRegistration:
         assert not ResidentAccount.objects.exists()
 
     def test_attempts_per_ip_are_limited(self, client, resident, settings):
-        settings.BIANMIN = {**settings.BIANMIN, "PORTAL_LIMITS": {"register_ip": (3, 3600)}}
+        settings.BIANMIN = {**settings.BIANMIN, "RATE_LIMITS": {"register_ip": (3, 3600)}}
         for phone in ("13900000001", "13900000002", "13900000003"):
             register(client, resident, phone=phone)
         assert "操作过于频繁" in page_text(register(client, resident))

@@ -6,12 +6,14 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.core.cache import cache
+from django.http import HttpResponse
 from django.test import Client
 from openpyxl import load_workbook
 
 from bianmin.core import crypto
 from bianmin.core.models import AuditEntry
-from bianmin.queueing import services
+from bianmin.queueing import kiosk_device, services
 from bianmin.queueing.models import Ticket, TicketStatus
 from tests import factories
 from tests.conftest import BAOCHENG, WANNIAN
@@ -114,37 +116,103 @@ class TestBoard:
         assert Client().get("/queue/hall/999999/kiosk/").status_code == 404
 
 
-class TestKiosk:
-    def test_take_a_number_without_and_with_id(self, dazhi, clock):
+def kiosk_client(hall, clerk) -> Client:
+    """A browser the hall's clerk has enrolled as its kiosk (the cookie is all it keeps)."""
+    staff = signed_in(clerk)
+    r = staff.post(f"/queue/hall/{hall.pk}/kiosk/enrol/")
+    assert r.status_code == 302
+    device = Client()
+    device.cookies[kiosk_device.COOKIE] = r.cookies[kiosk_device.COOKIE].value
+    return device
+
+
+class TestKioskDevice:
+    def test_an_unenrolled_browser_can_neither_take_nor_check_in(self, dazhi, clock):
         kiosk = f"/queue/hall/{dazhi.hall.pk}/kiosk/"
         home = Client().get(kiosk)
+        assert home.status_code == 403 and "尚未登记为该大厅的自助终端" in page(home)
+        assert "将本设备登记为自助终端" not in page(home)
+        assert Client().post(kiosk, {"category": dazhi.a.pk}).status_code == 403
+        number = factories.id_number()
+        r = Client().post(kiosk, {"action": "check-in", "id_number": number})
+        # The page answers the same whether or not the number has a booking: nothing to probe.
+        assert r.status_code == 403 and "未找到" not in page(r)
+        assert not Ticket.unscoped.exists()
+
+    def test_staff_of_the_hall_enrol_a_device_and_it_is_audited(self, dazhi, clerk, clock):
+        kiosk = f"/queue/hall/{dazhi.hall.pk}/kiosk/"
+        staff = signed_in(clerk)
+        offer = staff.get(kiosk)
+        assert offer.status_code == 403 and "将本设备登记为自助终端" in page(offer)
+        device = kiosk_client(dazhi.hall, clerk)
+        assert device.get(kiosk).status_code == 200
+        entry = AuditEntry.objects.filter(object_type="queue_kiosk").latest("pk")
+        assert entry.actor_id == clerk.pk and entry.action == "create"
+
+    def test_staff_of_another_area_cannot_enrol(self, dazhi, clock):
+        outsider = factories.staff("kiosk_outsider", role="clerk", division=WANNIAN)
+        r = signed_in(outsider).post(f"/queue/hall/{dazhi.hall.pk}/kiosk/enrol/")
+        assert r.status_code in (403, 404) and kiosk_device.COOKIE not in r.cookies
+
+    def test_a_forged_or_other_halls_cookie_is_refused(self, dazhi, clerk, clock):
+        kiosk = f"/queue/hall/{dazhi.hall.pk}/kiosk/"
+        forged = Client()
+        forged.cookies[kiosk_device.COOKIE] = f'{{"hall": {dazhi.hall.pk}}}'
+        assert forged.get(kiosk).status_code == 403
+        elsewhere = Client()
+        response = HttpResponse()
+        kiosk_device.enrol(response, hall_id=dazhi.hall.pk + 1000, device="x")
+        elsewhere.cookies[kiosk_device.COOKIE] = response.cookies[kiosk_device.COOKIE].value
+        assert elsewhere.get(kiosk).status_code == 403
+
+    def test_failed_check_ins_are_braked(self, dazhi, clerk, clock, settings):
+        settings.BIANMIN = {**settings.BIANMIN, "RATE_LIMITS": {"kiosk_checkin": (3, 600)}}
+        cache.clear()
+        device = kiosk_client(dazhi.hall, clerk)
+        kiosk = f"/queue/hall/{dazhi.hall.pk}/kiosk/"
+        for _ in range(3):
+            r = device.post(kiosk, {"action": "check-in", "id_number": factories.id_number()})
+            assert "未找到该证件号码今天在本大厅的有效预约。" in page(r)
+        r = device.post(kiosk, {"action": "check-in", "id_number": factories.id_number()})
+        assert r.status_code == 400 and "签到失败次数过多" in page(r)
+        # Taking a plain number still works: the brake is on probing bookings only.
+        assert "A001" in page(device.post(kiosk, {"category": dazhi.a.pk}))
+        cache.clear()
+
+
+class TestKiosk:
+    def test_take_a_number_without_and_with_id(self, dazhi, clock, clerk):
+        kiosk = f"/queue/hall/{dazhi.hall.pk}/kiosk/"
+        device = kiosk_client(dazhi.hall, clerk)
+        home = device.get(kiosk)
         assert home.status_code == 200 and "社会保障" in page(home) and "预约签到" in page(home)
-        slip = Client().post(kiosk, {"category": dazhi.a.pk})
+        slip = device.post(kiosk, {"category": dazhi.a.pk})
         assert slip.status_code == 200 and 'class="queue-slip-number">A001<' in page(slip)
         assert "您前面还有 0 人等候" in page(slip)
         resident = factories.person(community=BAOCHENG)
         number = crypto.decrypt(resident.id_cipher)
-        slip = Client().post(kiosk, {"category": dazhi.a.pk, "id_number": number})
+        slip = device.post(kiosk, {"category": dazhi.a.pk, "id_number": number})
         assert "A002" in page(slip) and "您前面还有 1 人等候" in page(slip)
         assert number not in page(slip)
         assert Ticket.unscoped.get(number="A002").person == resident
         entry = AuditEntry.objects.filter(object_type="queue_ticket").latest("pk")
         assert entry.actor_name == "自助取号机（一楼办事大厅）" and number not in entry.object_label
 
-    def test_errors_are_shown_and_the_number_is_not_echoed(self, dazhi, clock, system_actor):
+    def test_errors_are_shown_and_the_number_is_not_echoed(self, dazhi, clock, system_actor, clerk):
         kiosk = f"/queue/hall/{dazhi.hall.pk}/kiosk/"
+        device = kiosk_client(dazhi.hall, clerk)
         good = factories.id_number()
         bad = good[:17] + ("1" if good[17] != "1" else "2")
-        r = Client().post(kiosk, {"category": dazhi.a.pk, "id_number": bad})
+        r = device.post(kiosk, {"category": dazhi.a.pk, "id_number": bad})
         assert r.status_code == 400 and "身份证号码校验位错误" in page(r) and bad not in page(r)
         services.set_category_accepting(actor=system_actor, category=dazhi.c, accepting=False)
-        r = Client().post(kiosk, {"category": dazhi.c.pk})
+        r = device.post(kiosk, {"category": dazhi.c.pk})
         assert "“C 市场准入”暂停取号。" in page(r)
-        r = Client().post(kiosk, {"action": "check-in", "id_number": good})
+        r = device.post(kiosk, {"action": "check-in", "id_number": good})
         assert "未找到该证件号码今天在本大厅的有效预约。" in page(r) and good not in page(r)
         assert not Ticket.unscoped.exists()
 
-    def test_check_in_an_appointment(self, dazhi, clock, system_actor):
+    def test_check_in_an_appointment(self, dazhi, clock, system_actor, clerk):
         import datetime as dt
 
         slot = services.create_slot(
@@ -160,7 +228,8 @@ class TestKiosk:
             actor=system_actor, slot=slot, id_number=number, name="刘洋", phone="13700001234"
         )
         clock.set(local(MONDAY, 8, 50))
-        r = Client().post(
+        device = kiosk_client(dazhi.hall, clerk)
+        r = device.post(
             f"/queue/hall/{dazhi.hall.pk}/kiosk/", {"action": "check-in", "id_number": number}
         )
         assert r.status_code == 200 and "B001" in page(r) and "预约号：09:00 起优先叫号" in page(r)

@@ -1,6 +1,7 @@
-"""Attempt counters in Django's cache: registration and sign-in are limited per client IP and
-per phone number, so the registry cannot be probed for who lives here and passwords cannot be
-guessed at speed.
+"""Attempt counters in Django's cache, the brake on anything a stranger can try repeatedly:
+portal registration and sign-in (per client IP and per phone number, so the registry cannot be
+probed for who lives here and passwords cannot be guessed at speed) and the hall kiosk's
+appointment check-in (per kiosk, so an ID number cannot be tried against today's bookings).
 
 Fixed windows (`cache.add` then `incr`): simple, and exact enough for a brake. With the default
 per-process memory cache each worker counts on its own; production configures a shared cache
@@ -24,25 +25,29 @@ class Limit:
     seconds: int
 
 
-# Overridable in settings.BIANMIN["PORTAL_LIMITS"] = {"register_ip": (20, 3600), …}.
+# (attempts, window in seconds); overridable in settings.BIANMIN["RATE_LIMITS"] =
+# {"register_ip": (20, 3600), …}.
 DEFAULTS = {
     "register_ip": (20, 3600),
     "register_phone": (5, 3600),
     "signin_ip": (30, 900),
     "signin_phone": (5, 900),
+    # Failed appointment check-ins per kiosk device: a hall's kiosk sees a few typos an hour;
+    # thirty misses in ten minutes is somebody trying numbers.
+    "kiosk_checkin": (30, 600),
 }
 
 
 def limit(name: str) -> Limit:
     attempts, seconds = (
-        getattr(settings, "BIANMIN", {}).get("PORTAL_LIMITS", {}).get(name, DEFAULTS[name])
+        getattr(settings, "BIANMIN", {}).get("RATE_LIMITS", {}).get(name, DEFAULTS[name])
     )
     return Limit(name, int(attempts), int(seconds))
 
 
 def _key(rule: Limit, value: str) -> str:
     # Keyed hash: a phone number or an IP address never appears in a cache key.
-    return f"portal:rl:{rule.name}:{crypto.lookup_hash(value)[:32]}"
+    return f"rl:{rule.name}:{crypto.lookup_hash(value)[:32]}"
 
 
 def blocked(name: str, value: str | None) -> bool:

@@ -23,8 +23,8 @@ from django.http import HttpRequest
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from bianmin.core import ratelimit
 from bianmin.core.identifiers import normalize_mobile, parse_citizen_id
-from bianmin.portal import ratelimit
 from bianmin.portal.models import ResidentAccount
 from bianmin.registry.access import client_ip
 from bianmin.registry.models import LifeStatus, Person

@@ -16,4 +16,5 @@ urlpatterns = [
     path("hall/<int:hall_id>/stats/export/", views.stats_export, name="stats-export"),
     path("hall/<int:hall_id>/board/", views_public.board, name="board"),
     path("hall/<int:hall_id>/kiosk/", views_public.kiosk, name="kiosk"),
+    path("hall/<int:hall_id>/kiosk/enrol/", views_public.kiosk_enrol, name="kiosk-enrol"),
 ]
