@@ -210,6 +210,10 @@ class TestOutcomes:
         assert "临时救助申请书" in html and "数据共享获取" in html  # received, and fetched
         assert "大智街道便民服务中心" in html and "申请人（代理人）签字" in html
         assert crypto.decrypt(resident.id_cipher) not in html
+        # The same notice for an English reader gives dates the English way.
+        english = at_counter.get(response.redirect_chain[-1][0], HTTP_ACCEPT_LANGUAGE="en")
+        assert case.due_date.strftime("%-d %B %Y") in english.content.decode()
+        assert "年" not in case.due_date.strftime("%-d %B %Y")
 
     def test_supplement_prints_the_one_time_notice_and_stops_the_clock(self, at_counter):
         response = at_counter.post(
