@@ -9,3 +9,28 @@ class RatingsConfig(AppConfig):
     label = "ratings"
     verbose_name = _("星级评定")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from bianmin.core import demo, nav
+        from bianmin.ratings.demo import load_demo_ratings
+        from bianmin.registry.models import Role
+
+        group = _("星级评定")
+        nav.register_staff(
+            group=group,
+            label=_("月度星级评定"),
+            url_name="ratings:month",
+            icon="★",
+            roles={Role.SUPERVISOR, Role.WINDOW_CLERK, Role.VILLAGE_AGENT},
+            order=80,
+        )
+        nav.register_staff(
+            group=group,
+            label=_("奖励与警告名单"),
+            url_name="ratings:lists",
+            icon="⚑",
+            roles={Role.SUPERVISOR},
+            order=81,
+        )
+        # After the cases and 好差评 demo data, whose figures the ratings use.
+        demo.register("ratings", load_demo_ratings, order=60)

@@ -1,0 +1,106 @@
+"""The year's reward list and warnings, and the warnings' rectification follow-up."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+
+from bianmin.core import audit
+from bianmin.core.audit import Actor
+from bianmin.core.models import AuditAction
+from bianmin.core.workdays import add_workdays
+from bianmin.ratings import queries
+from bianmin.ratings.models import YearNotice
+from bianmin.ratings.services.common import error, today
+
+# Working days a warned centre has to rectify (限期整改); settings.BIANMIN overrides it.
+DEFAULT_RECTIFY_WORKDAYS = 20
+
+
+def rectify_workdays() -> int:
+    return int(
+        getattr(settings, "BIANMIN", {}).get("RATINGS_RECTIFY_WORKDAYS", DEFAULT_RECTIFY_WORKDAYS)
+    )
+
+
+@transaction.atomic
+def issue_notices(*, actor: Actor, year: int, on: dt.date | None = None) -> list[YearNotice]:
+    """Put the year's lists on record: a reward for ≥ 6 five-star months, a warning with a
+    rectification deadline (working days) for ≥ 6 months below five. Issuing again adds
+    centres that have since qualified and updates month counts; a deadline already set
+    stays."""
+    on = on or today()
+    if not 2000 <= int(year) <= on.year:
+        raise error("invalid_year", "year")
+    rows = queries.year_counts(year=year)
+    if not rows:
+        raise error("no_published_month", "year", year=year)
+    deadline = add_workdays(on, rectify_workdays())
+    issued = []
+    for kind, months_of in (
+        (YearNotice.Kind.REWARD, lambda r: r.five_star),
+        (YearNotice.Kind.WARNING, lambda r: r.below_five),
+    ):
+        for row in rows:
+            months = months_of(row)
+            if months < queries.LIST_MONTHS:
+                continue
+            notice, created = YearNotice.objects.get_or_create(
+                centre_id=row.centre_id,
+                year=year,
+                kind=kind,
+                defaults={
+                    "area_code": row.area_code,
+                    "months": months,
+                    "issued_on": on,
+                    "deadline": deadline if kind == YearNotice.Kind.WARNING else None,
+                    "status": YearNotice.Status.OPEN
+                    if kind == YearNotice.Kind.WARNING
+                    else YearNotice.Status.NONE,
+                },
+            )
+            if not created and notice.months != months:
+                notice.months = months
+                notice.save(update_fields=["months"])
+            issued.append(notice)
+    audit.record(
+        actor,
+        AuditAction.CREATE,
+        object_type="ratings.notices",
+        object_id=str(year),
+        object_label=f"{year}年度星级奖励与警告",
+        changes={"notices": len(issued)},
+    )
+    return issued
+
+
+@transaction.atomic
+def record_follow_up(
+    *, actor: Actor, notice_id: int, status: str, note: str, on: dt.date | None = None
+) -> YearNotice:
+    on = on or today()
+    notice = YearNotice.objects.select_for_update().filter(pk=notice_id).first()
+    if notice is None:
+        raise error("unknown_centre")
+    if notice.kind != YearNotice.Kind.WARNING:
+        raise error("not_a_warning")
+    if status not in (YearNotice.Status.OPEN, YearNotice.Status.RECTIFIED):
+        raise error("invalid_status", "status")
+    note = (note or "").strip()
+    if len(note) < 5:
+        raise error("follow_up_required", "note")
+    notice.status = status
+    notice.follow_up = note
+    notice.closed_on = on if status == YearNotice.Status.RECTIFIED else None
+    notice.save(update_fields=["status", "follow_up", "closed_on"])
+    audit.record(
+        actor,
+        AuditAction.UPDATE,
+        object_type="ratings.notice",
+        object_id=notice.pk,
+        object_label=str(notice),
+        changes={"status": status},
+    )
+    return notice
