@@ -1,7 +1,31 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _sync_after_migrate(sender, **kwargs) -> None:
+    from bianmin.indicators.services import sync_definitions
+
+    sync_definitions()
+
+
+def _refresh_current_months() -> None:
+    """Background job: incremental refresh of this month (and, in its first days, of the last
+    month, whose late entries still arrive)."""
+    from django.utils import timezone
+
+    from bianmin.indicators.library import Period
+    from bianmin.indicators.services import refresh
+
+    today = timezone.localdate()
+    period = Period.of(today)
+    if today.day <= 5:
+        refresh(period.previous())
+    refresh(period)
 
 
 class IndicatorsConfig(AppConfig):
@@ -9,3 +33,25 @@ class IndicatorsConfig(AppConfig):
     label = "indicators"
     verbose_name = _("指标库")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from bianmin.core import jobs, nav
+        from bianmin.indicators import library
+
+        library.autodiscover()
+        post_migrate.connect(_sync_after_migrate, sender=self)
+        jobs.register("indicators.refresh", _refresh_current_months, every=dt.timedelta(hours=1))
+        nav.register_staff(
+            group=_("统计分析"),
+            label=_("指标库"),
+            url_name="indicators:library",
+            icon="▤",
+            order=60,
+        )
+        nav.register_staff(
+            group=_("统计分析"),
+            label=_("指标数据"),
+            url_name="indicators:values",
+            icon="▥",
+            order=61,
+        )

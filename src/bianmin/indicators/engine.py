@@ -1,0 +1,308 @@
+"""Computing declared indicators for org units, and the rows behind a number.
+
+    values("cases.on_time_rate", division="420102002000", period="2026-11")
+        → {"420102002000": Value(...), "420102002003": Value(...), …}   the unit, then its children
+    table(["cases.received", …], root="420100", period="2026-11")
+        → {"cases.received": {"420100": Value, "420102": Value, …, grid: Value}, …}   every unit
+    rows("cases.on_time_rate", division="420102002003", period="2026-11", part="numerator")
+        → the scoped queryset of the cases counted in that numerator
+
+How: the measures of all requested indicators are grouped into batches that read the same table
+with the same period condition; each batch is one grouped query with one filtered aggregate per
+measure. Counts and sums are grouped by the raw area code once and added up into every prefix
+(grid → community → street → district → city) in Python; distinct counts do not add up, so
+they are grouped by `Substr(area, 1, n)` once per level. Ratios divide after the roll-up.
+
+Figures are the system's: computed without the viewer's scope (the API checks first that the
+viewer covers the unit). Drill-down rows go through the model's scoped manager, so a viewer sees
+only the rows their scope allows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Substr
+
+from bianmin.core.scope import Scope, acting_in
+from bianmin.indicators import library
+from bianmin.indicators.library import (
+    AS_OF,
+    COUNT,
+    DISTINCT,
+    MONTH,
+    SUM,
+    Indicator,
+    Measure,
+    Period,
+)
+from bianmin.indicators.units import Unit, children, subtree, unit
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Value:
+    """One figure: for a ratio, numerator / denominator (× scale); otherwise the count or sum
+    (denominator None)."""
+
+    numerator: Decimal
+    denominator: Decimal | None
+    value: Decimal | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "numerator": _number(self.numerator),
+            "denominator": _number(self.denominator),
+            "value": _number(self.value),
+        }
+
+
+def _number(d: Decimal | None) -> int | float | None:
+    if d is None:
+        return None
+    return int(d) if d == d.to_integral_value() and d.as_tuple().exponent >= 0 else float(d)
+
+
+# --- period and filter conditions -------------------------------------------------------------
+
+
+def _is_datetime(model: type[models.Model], path: str) -> bool:
+    field = _resolve_field(model, path)
+    return isinstance(field, models.DateTimeField)
+
+
+def _resolve_field(model: type[models.Model], path: str) -> models.Field:
+    opts = model._meta
+    parts = path.split("__")
+    for i, part in enumerate(parts):
+        field = opts.get_field(part)
+        if i < len(parts) - 1:
+            opts = field.related_model._meta
+    return field
+
+
+def period_q(measure: Measure, period: Period) -> Q:
+    if measure.date is None or measure.period == library.ANY_TIME:
+        return Q()
+    model = measure.model_class()
+    dt_field = _is_datetime(model, measure.date)
+    if measure.period == MONTH:
+        if dt_field:
+            return Q(
+                **{f"{measure.date}__gte": period.start_at, f"{measure.date}__lt": period.end_at}
+            )
+        return Q(**{f"{measure.date}__gte": period.start, f"{measure.date}__lte": period.end})
+    assert measure.period == AS_OF
+    if dt_field:
+        return Q(**{f"{measure.date}__lt": period.end_at})
+    return Q(**{f"{measure.date}__lte": period.end})
+
+
+def measure_q(measure: Measure, period: Period) -> Q:
+    """Everything that selects a measure's rows, except the area."""
+    return period_q(measure, period) & library.resolve_filter(measure.where, period)
+
+
+def _aggregate(measure: Measure, condition: Q):
+    if measure.aggregate == COUNT:
+        return Count("pk", filter=condition or None)
+    if measure.aggregate == SUM:
+        return Sum(measure.field, filter=condition or None)
+    return Count(measure.field, filter=condition or None, distinct=True)
+
+
+# --- the grouped computation ------------------------------------------------------------------
+
+
+def _batches(measures: Iterable[Measure]) -> dict[tuple, list[Measure]]:
+    """Measures reading the same table with the same period condition share one query."""
+    out: dict[tuple, list[Measure]] = defaultdict(list)
+    for m in dict.fromkeys(measures):  # distinct, in order
+        out[(m.model, m.area, m.date, m.period)].append(m)
+    return out
+
+
+def compute_measures(
+    measures: Iterable[Measure],
+    *,
+    period: Period,
+    root: str = "",
+    lengths: Iterable[int],
+    areas: Iterable[str] | None = None,
+    raw: bool = False,
+) -> dict[Measure, dict[str, Decimal]]:
+    """{measure: {prefix: amount}} for every prefix of the given lengths under `root` that
+    has rows. With `raw`, additive measures are left per raw area code (the partials the
+    incremental refresh keeps; `roll_up` them). With `areas`, only rows whose raw area code is
+    one of them are read."""
+    lengths = sorted({n for n in lengths if n >= len(root)})
+    result: dict[Measure, dict[str, Decimal]] = {}
+    area_list = None if areas is None else sorted(set(areas))
+    for (_model, area, _date, _period), batch in _batches(measures).items():
+        first = batch[0]
+        model = first.model_class()
+        base = model._base_manager.filter(period_q(first, period)).order_by()
+        if root:
+            base = base.filter(**{f"{area}__startswith": root})
+        if area_list is not None:
+            base = base.filter(**{f"{area}__in": area_list})
+        conditions = {m: library.resolve_filter(m.where, period) for m in batch}
+        aliases = {m: f"m{i}" for i, m in enumerate(batch)}
+        additive = [m for m in batch if m.additive]
+        distinct = [m for m in batch if not m.additive]
+        if additive:
+            rows = base.values(area).annotate(
+                **{aliases[m]: _aggregate(m, conditions[m]) for m in additive}
+            )
+            per_code: dict[Measure, dict[str, Decimal]] = {m: {} for m in additive}
+            for row in rows:
+                code = row[area] or ""
+                for m in additive:
+                    amount = row[aliases[m]]
+                    if amount:
+                        per_code[m][code] = per_code[m].get(code, ZERO) + Decimal(amount)
+            for m in additive:
+                result[m] = per_code[m] if raw else roll_up(per_code[m], lengths)
+        for n in lengths if distinct else ():
+            rows = (
+                base.annotate(_unit=Substr(area, 1, n))
+                .values("_unit")
+                .annotate(**{aliases[m]: _aggregate(m, conditions[m]) for m in distinct})
+            )
+            for row in rows:
+                prefix = row["_unit"] or ""
+                if len(prefix) != n:
+                    continue
+                for m in distinct:
+                    if row[aliases[m]]:
+                        result.setdefault(m, {})[prefix] = Decimal(row[aliases[m]])
+        for m in distinct:
+            result.setdefault(m, {})
+    return result
+
+
+def roll_up(raw: dict[str, Decimal], lengths: Iterable[int]) -> dict[str, Decimal]:
+    """Add each raw area code's amount into its prefixes of the given lengths."""
+    out: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    lengths = sorted(lengths)
+    for code, amount in raw.items():
+        for n in lengths:
+            if n <= len(code):
+                out[code[:n]] += amount
+    return dict(out)
+
+
+def combine(indicator: Indicator, amounts: dict[Measure, dict[str, Decimal]], prefix: str) -> Value:
+    if not indicator.is_ratio:
+        num = amounts.get(indicator.measure, {}).get(prefix, ZERO)
+        return Value(num, None, indicator.value_of(num, None))
+    num = amounts.get(indicator.numerator, {}).get(prefix, ZERO)
+    den = amounts.get(indicator.denominator, {}).get(prefix, ZERO)
+    return Value(num, den, indicator.value_of(num, den))
+
+
+def _compute(
+    indicators: list[Indicator], *, period: Period, units: list[Unit], root: str
+) -> dict[str, dict[str, Value]]:
+    measures = [m for ind in indicators for m in ind.measures()]
+    lengths = {u.length for u in units}
+    amounts = compute_measures(measures, period=period, root=root, lengths=lengths)
+    return {
+        ind.code: {u.code: combine(ind, amounts, u.prefix) for u in units} for ind in indicators
+    }
+
+
+# --- public API -------------------------------------------------------------------------------
+
+
+def values(code: str, *, division: str, period: str | Period) -> dict[str, Value]:
+    """The value for `division` (a division or grid code) and each unit directly under it,
+    keyed by unit code, the unit itself first."""
+    return values_many([code], division=division, period=period)[code]
+
+
+def values_many(
+    codes: Iterable[str], *, division: str, period: str | Period
+) -> dict[str, dict[str, Value]]:
+    """Several indicators for a unit and its children, in one pass per table."""
+    indicators = library.all_indicators(list(codes))
+    period = Period.parse(period)
+    parent = unit(division)
+    units = [parent, *children(parent)]
+    return _compute(indicators, period=period, units=units, root=parent.prefix)
+
+
+def table(
+    codes: Iterable[str] | None = None,
+    *,
+    root: str,
+    period: str | Period,
+    units: list[Unit] | None = None,
+) -> dict[str, dict[str, Value]]:
+    """Indicators for `root` (a division code) and every division and grid under it, in one
+    pass: what a monthly report of the whole city needs. {code: {unit code: Value}}."""
+    indicators = library.all_indicators(None if codes is None else list(codes))
+    period = Period.parse(period)
+    top = unit(root)
+    return _compute(indicators, period=period, units=units or subtree(top), root=top.prefix)
+
+
+PARTS = ("numerator", "denominator")
+
+
+def rows(
+    code: str,
+    *,
+    division: str,
+    period: str | Period,
+    part: str | None = None,
+    scope: Scope | None = None,
+) -> models.QuerySet:
+    """The rows behind a number: the measure's rows in the unit and period, through the
+    model's scoped manager (the viewer's scope — `scope`, else the request's — applies). For a
+    ratio, `part` picks "numerator" or "denominator" (default numerator)."""
+    indicator = library.get(code)
+    period = Period.parse(period)
+    place = unit(division)
+    if indicator.is_ratio:
+        measure = indicator.denominator if part == "denominator" else indicator.numerator
+    else:
+        measure = indicator.measure
+    model = measure.model_class()
+
+    def build() -> models.QuerySet:
+        return model._default_manager.filter(
+            measure_q(measure, period), **{f"{measure.area}__startswith": place.prefix}
+        )
+
+    if scope is None:
+        return build()
+    with acting_in(scope):
+        return build()
+
+
+def amount_q(measure: Measure, period: Period, prefix: str) -> Q:
+    """The full condition of a measure's rows in a unit (for hand-written checks)."""
+    return measure_q(measure, period) & Q(**{f"{measure.area}__startswith": prefix})
+
+
+__all__ = [
+    "DISTINCT",
+    "PARTS",
+    "SUM",
+    "Value",
+    "combine",
+    "compute_measures",
+    "measure_q",
+    "rows",
+    "table",
+    "values",
+    "values_many",
+]

@@ -1,0 +1,405 @@
+"""Writes of the indicator library: the definitions table, the stored (live) values with their
+incremental refresh, frozen snapshots, and the difference between a snapshot and today.
+
+Refresh. `refresh(period)` computes every declared indicator for the home city and each unit
+under it and stores the values (live rows, `snapshot` empty). The first refresh of a month is
+full; later ones are incremental: for an indicator whose measures are counts or sums over a
+model with a change timestamp (`updated_at` / `created_at`), only the raw area codes of rows
+changed since the previous refresh started are re-read, their per-area partials replaced, and
+the units above them re-added from the partials. Distinct counts (they do not add up) and
+models without a timestamp are recomputed for the whole month. `full=True` forces a full pass.
+
+Freeze. `freeze(period, root=…, codes=…)` refreshes, then copies the live values of the unit
+and everything under it into a `Snapshot`; frozen rows are never written again. `diff(snapshot)`
+lists the figures that have changed in the live values since.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from bianmin.core import audit
+from bianmin.core.audit import SYSTEM, Actor
+from bianmin.core.models import AuditAction
+from bianmin.indicators import library
+from bianmin.indicators.engine import (
+    ZERO,
+    Value,
+    combine,
+    compute_measures,
+    roll_up,
+)
+from bianmin.indicators.library import Indicator, Measure, Period
+from bianmin.indicators.models import (
+    IndicatorDefinition,
+    IndicatorValue,
+    Partial,
+    RefreshRun,
+    Snapshot,
+)
+from bianmin.indicators.units import Unit, subtree, unit
+
+
+def home_city() -> str:
+    return settings.BIANMIN.get("HOME_CITY_CODE", "420100")
+
+
+# --- definitions ------------------------------------------------------------------------------
+
+
+def sync_definitions() -> int:
+    """Mirror the declarations into IndicatorDefinition; returns how many rows changed."""
+    from django.utils import translation
+
+    changed = 0
+    declared = library.all_indicators()
+    with translation.override("zh-hans"), transaction.atomic():
+        existing = {d.code: d for d in IndicatorDefinition.objects.all()}
+        for ind in declared:
+            fields = {
+                "name": str(ind.name)[:100],
+                "unit": str(ind.unit)[:20],
+                "kind": ind.kind,
+                "formula": str(ind.formula),
+                "source": ind.source[:40],
+                "category": str(ind.category)[:40],
+                "active": True,
+            }
+            row = existing.get(ind.code)
+            if row is None:
+                IndicatorDefinition.objects.create(code=ind.code, **fields)
+                changed += 1
+            elif any(getattr(row, k) != v for k, v in fields.items()):
+                IndicatorDefinition.objects.filter(pk=ind.code).update(**fields)
+                changed += 1
+        gone = set(existing) - {i.code for i in declared}
+        changed += IndicatorDefinition.objects.filter(code__in=gone, active=True).update(
+            active=False
+        )
+    return changed
+
+
+# --- refresh ----------------------------------------------------------------------------------
+
+
+def _incremental(ind: Indicator) -> bool:
+    return all(m.additive and m.changed_field() for m in ind.measures())
+
+
+def _touched_areas(measures: Iterable[Measure], *, since, root: str) -> dict[Measure, set[str]]:
+    """Raw area codes of rows changed since `since`, per measure (one query per table)."""
+    found: dict[tuple, set[str]] = {}
+    out: dict[Measure, set[str]] = {}
+    for m in measures:
+        key = (m.model, m.area, m.changed_field())
+        if key not in found:
+            qs = m.model_class()._base_manager.filter(
+                **{f"{key[2]}__gt": since, f"{m.area}__startswith": root}
+            )
+            found[key] = set(qs.order_by().values_list(m.area, flat=True).distinct())
+        out[m] = found[key]
+    return out
+
+
+@transaction.atomic
+def _store(
+    indicators: list[Indicator],
+    *,
+    period: Period,
+    units: list[Unit],
+    amounts: dict[Measure, dict[str, Decimal]],
+    now,
+) -> int:
+    """Replace the live values of these indicators for these units."""
+    codes = [i.code for i in indicators]
+    unit_codes = [u.code for u in units]
+    live = IndicatorValue.objects.filter(snapshot__isnull=True, period=str(period))
+    for i in range(0, len(unit_codes), 5000):
+        live.filter(indicator_id__in=codes, unit_code__in=unit_codes[i : i + 5000]).delete()
+    rows = []
+    for ind in indicators:
+        for u in units:
+            v = combine(ind, amounts, u.prefix)
+            rows.append(
+                IndicatorValue(
+                    indicator_id=ind.code,
+                    unit_code=u.code,
+                    prefix=u.prefix,
+                    period=str(period),
+                    numerator=v.numerator,
+                    denominator=v.denominator,
+                    value=v.value,
+                    computed_at=now,
+                )
+            )
+    IndicatorValue.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
+def _replace_partials(
+    ind: Indicator, *, period: Period, raw: dict[Measure, dict[str, Decimal]], areas=None
+) -> None:
+    """Replace stored partials (all of the month's, or those of `areas`)."""
+    stored = Partial.objects.filter(indicator_code=ind.code, period=str(period))
+    if areas is None:
+        stored.delete()
+    else:
+        area_list = list(areas)
+        for i in range(0, len(area_list), 5000):
+            stored.filter(area_code__in=area_list[i : i + 5000]).delete()
+    Partial.objects.bulk_create(
+        [
+            Partial(
+                indicator_code=ind.code,
+                part=part,
+                period=str(period),
+                area_code=code,
+                amount=amount,
+            )
+            for part, m in enumerate(ind.measures())
+            for code, amount in raw.get(m, {}).items()
+            if amount
+        ],
+        batch_size=5000,
+    )
+
+
+def _partials(ind: Indicator, period: Period) -> dict[Measure, dict[str, Decimal]]:
+    measures = ind.measures()
+    out: dict[Measure, dict[str, Decimal]] = {m: {} for m in measures}
+    for part, code, amount in Partial.objects.filter(
+        indicator_code=ind.code, period=str(period)
+    ).values_list("part", "area_code", "amount"):
+        out[measures[part]][code] = amount
+    return out
+
+
+def refresh(
+    period: str | Period,
+    *,
+    codes: Iterable[str] | None = None,
+    root: str | None = None,
+    since=None,
+    full: bool = False,
+) -> RefreshRun:
+    """Bring the stored live values of `period` up to date for `root` (default: the home city)
+    and every unit under it. Incremental when a previous refresh of the month exists (or
+    `since` is given), see the module docstring."""
+    period = Period.parse(period)
+    top = unit(root or home_city())
+    indicators = library.all_indicators(None if codes is None else list(codes))
+    sync_definitions()
+    started = timezone.now()
+    if since is None and not full:
+        last = (
+            RefreshRun.objects.filter(
+                period=str(period), root_code=top.code, finished_at__isnull=False
+            )
+            .order_by("-started_at")
+            .first()
+        )
+        # Only indicators that the last run covered can continue incrementally.
+        if last is not None:
+            since = last.started_at
+            covered = set(last.codes)
+            if not all(i.code in covered for i in indicators):
+                known = [i for i in indicators if i.code in covered]
+                fresh = [i for i in indicators if i.code not in covered]
+                if fresh:
+                    _full(fresh, period=period, top=top, now=started)
+                indicators = known
+    units = subtree(top)
+    lengths = {u.length for u in units}
+    run = RefreshRun.objects.create(
+        period=str(period),
+        root_code=top.code,
+        mode=RefreshRun.Mode.FULL if since is None or full else RefreshRun.Mode.INCREMENTAL,
+        codes=[i.code for i in library.all_indicators(None if codes is None else list(codes))],
+        started_at=started,
+    )
+    written = touched_count = 0
+    if since is None or full:
+        written = _full(indicators, period=period, top=top, now=started, units=units)
+    else:
+        whole = [i for i in indicators if not _incremental(i)]
+        if whole:
+            written += _full(whole, period=period, top=top, now=started, units=units)
+        parts = [i for i in indicators if _incremental(i)]
+        touched = _touched_areas(
+            [m for i in parts for m in i.measures()], since=since, root=top.prefix
+        )
+        for ind in parts:
+            areas = set().union(*(touched[m] for m in ind.measures()))
+            if not areas:
+                continue
+            touched_count += len(areas)
+            raw = compute_measures(
+                ind.measures(),
+                period=period,
+                root=top.prefix,
+                lengths=lengths,
+                areas=areas,
+                raw=True,
+            )
+            _replace_partials(ind, period=period, raw=raw, areas=areas)
+            rolled = {m: roll_up(p, lengths) for m, p in _partials(ind, period).items()}
+            affected = [u for u in units if any(a.startswith(u.prefix) for a in areas)]
+            written += _store([ind], period=period, units=affected, amounts=rolled, now=started)
+    RefreshRun.objects.filter(pk=run.pk).update(
+        finished_at=timezone.now(), touched_areas=touched_count, values_written=written
+    )
+    run.refresh_from_db()
+    return run
+
+
+def _full(indicators: list[Indicator], *, period: Period, top: Unit, now, units=None) -> int:
+    units = units or subtree(top)
+    lengths = {u.length for u in units}
+    measures = [m for i in indicators for m in i.measures()]
+    raw = compute_measures(measures, period=period, root=top.prefix, lengths=lengths, raw=True)
+    amounts: dict[Measure, dict[str, Decimal]] = {}
+    for ind in indicators:
+        if all(m.additive for m in ind.measures()):
+            _replace_partials(ind, period=period, raw=raw)
+        for m in ind.measures():
+            amounts[m] = roll_up(raw.get(m, {}), lengths) if m.additive else raw.get(m, {})
+    return _store(indicators, period=period, units=units, amounts=amounts, now=now)
+
+
+# --- reading stored values --------------------------------------------------------------------
+
+
+def stored_values(
+    codes: Iterable[str] | None,
+    *,
+    period: str | Period,
+    root: str,
+    snapshot: Snapshot | None = None,
+) -> dict[str, dict[str, Value]]:
+    """{code: {unit code: Value}} from the store: live values, or a snapshot's."""
+    period = Period.parse(period)
+    top = unit(root)
+    qs = IndicatorValue.objects.filter(prefix__startswith=top.prefix)
+    qs = qs.filter(snapshot=snapshot) if snapshot else qs.filter(snapshot__isnull=True)
+    qs = qs.filter(period=str(period))
+    if codes is not None:
+        qs = qs.filter(indicator_id__in=list(codes))
+    out: dict[str, dict[str, Value]] = defaultdict(dict)
+    for code, unit_code, num, den, val in qs.values_list(
+        "indicator_id", "unit_code", "numerator", "denominator", "value"
+    ):
+        out[code][unit_code] = Value(num, den, val)
+    return dict(out)
+
+
+# --- snapshots --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def freeze(
+    period: str | Period,
+    *,
+    root: str,
+    codes: Iterable[str],
+    label: str,
+    actor: Actor = SYSTEM,
+) -> Snapshot:
+    """Refresh, then freeze the values of `codes` for `root` and every unit under it."""
+    period = Period.parse(period)
+    codes = [i.code for i in library.all_indicators(list(codes))]
+    top = unit(root)
+    refresh(period, codes=codes, root=top.code)
+    snap = Snapshot.objects.create(
+        period=str(period),
+        root_code=top.code,
+        label=label[:200],
+        codes=codes,
+        created_by=actor.name[:150],
+    )
+    live = IndicatorValue.objects.filter(
+        snapshot__isnull=True,
+        period=str(period),
+        indicator_id__in=codes,
+        prefix__startswith=top.prefix,
+    )
+    IndicatorValue.objects.bulk_create(
+        [
+            IndicatorValue(
+                indicator_id=v.indicator_id,
+                unit_code=v.unit_code,
+                prefix=v.prefix,
+                period=v.period,
+                numerator=v.numerator,
+                denominator=v.denominator,
+                value=v.value,
+                computed_at=v.computed_at,
+                snapshot=snap,
+            )
+            for v in live.iterator()
+        ],
+        batch_size=5000,
+    )
+    audit.record(
+        actor,
+        AuditAction.CREATE,
+        object_type="indicators.Snapshot",
+        object_id=snap.pk,
+        object_label=f"{snap.label} {snap.period}",
+        changes={"codes": codes, "root": top.code},
+    )
+    return snap
+
+
+@dataclass(frozen=True)
+class Difference:
+    code: str
+    unit_code: str
+    frozen: Value | None
+    live: Value | None
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.frozen is None or self.live is None:
+            return None
+        if self.frozen.value is None or self.live.value is None:
+            return None
+        return self.live.value - self.frozen.value
+
+
+def diff(snapshot: Snapshot, *, refresh_first: bool = True) -> list[Difference]:
+    """The figures of a snapshot that differ from the live values now (numerator, denominator
+    or value), in code / unit order."""
+    if refresh_first:
+        refresh(snapshot.period, codes=snapshot.codes, root=snapshot.root_code)
+    frozen = stored_values(
+        snapshot.codes, period=snapshot.period, root=snapshot.root_code, snapshot=snapshot
+    )
+    live = stored_values(snapshot.codes, period=snapshot.period, root=snapshot.root_code)
+    out = []
+    for code in snapshot.codes:
+        f, lv = frozen.get(code, {}), live.get(code, {})
+        for unit_code in sorted(set(f) | set(lv)):
+            a, b = f.get(unit_code), lv.get(unit_code)
+            if not _same(a, b):
+                out.append(Difference(code, unit_code, a, b))
+    return out
+
+
+def _same(a: Value | None, b: Value | None) -> bool:
+    def norm(v: Value | None):
+        if v is None:
+            return (ZERO, None, None)
+        return (
+            Decimal(v.numerator),
+            None if v.denominator is None else Decimal(v.denominator),
+            None if v.value is None else Decimal(v.value),
+        )
+
+    return norm(a) == norm(b)
