@@ -6,6 +6,11 @@ registered with the national e-certificate catalogue, the codes are local: the d
 department's code, "4201" (the city that defines them) and a sequence — only digits and capital
 letters, so they fit the MOD 37,36 check-character alphabet. Replacing them later changes new
 identifiers only; issued ones keep theirs (the code is inside the signed identifier).
+
+Fields are required only when the registers hold them (a certificate issued from an approved
+case is filled from the person's or organisation's record); what only a department's own
+system knows (a disability assessment, a licence's business items) is optional here and comes
+with the certificate when it is loaded through the exchange.
 """
 
 from __future__ import annotations
@@ -56,7 +61,13 @@ TYPES: list[tuple[str, str, str, str, int | None, str, list[dict]]] = [
                     "多重残疾",
                 ],
             ),
-            field("disability_grade", "残疾等级", CHOICE, choices=["一级", "二级", "三级", "四级"]),
+            field(
+                "disability_grade",
+                "残疾等级",
+                CHOICE,
+                choices=["一级", "二级", "三级", "四级"],
+                required=False,
+            ),
             field("guardian", "监护人", required=False),
         ],
     ),
@@ -73,7 +84,7 @@ TYPES: list[tuple[str, str, str, str, int | None, str, list[dict]]] = [
             field("registered_capital", "注册资本", required=False),
             field("established", "成立日期", DATE),
             field("address", "住所"),
-            field("business_scope", "经营范围"),
+            field("business_scope", "经营范围", required=False),
         ],
     ),
     (
@@ -109,9 +120,9 @@ TYPES: list[tuple[str, str, str, str, int | None, str, list[dict]]] = [
         None,
         "WJ",
         [
-            field("born_at", "出生地点"),
+            field("born_at", "出生地点", required=False),
             field("institution", "接生机构", required=False),
-            field("mother_name", "母亲姓名"),
+            field("mother_name", "母亲姓名", required=False),
             field("father_name", "父亲姓名", required=False),
         ],
     ),
@@ -123,10 +134,10 @@ TYPES: list[tuple[str, str, str, str, int | None, str, list[dict]]] = [
         5,
         "SCJG",
         [
-            field("licence_no", "许可证编号"),
+            field("licence_no", "许可证编号", required=False),
             field("business_address", "经营场所"),
-            field("main_business", "主体业态"),
-            field("business_items", "经营项目"),
+            field("main_business", "主体业态", required=False),
+            field("business_items", "经营项目", required=False),
         ],
     ),
     (
@@ -137,9 +148,9 @@ TYPES: list[tuple[str, str, str, str, int | None, str, list[dict]]] = [
         4,
         "WJ",
         [
-            field("licence_no", "许可证编号"),
+            field("licence_no", "许可证编号", required=False),
             field("business_address", "经营场所"),
-            field("business_items", "许可项目"),
+            field("business_items", "许可项目", required=False),
         ],
     ),
     (
