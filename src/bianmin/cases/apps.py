@@ -24,3 +24,6 @@ class CasesConfig(AppConfig):
             daily_at=dt.time(0, 30),
             every=dt.timedelta(hours=1),
         )
+        from bianmin.cases import lifeevents
+
+        lifeevents.register()  # life events: open cases of a deceased applicant end

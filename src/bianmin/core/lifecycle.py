@@ -61,6 +61,11 @@ def register_handler(kind: str, name: str, func: Handler, *, order: int = 100) -
         _HANDLERS[kind].sort(key=lambda h: (h[0], h[1]))
 
 
+def unregister_handler(kind: str, name: str) -> None:
+    """Remove a handler (tests that register a fake one put the registry back)."""
+    _HANDLERS[kind][:] = [h for h in _HANDLERS[kind] if h[1] != name]
+
+
 def handlers(kind: str) -> list[str]:
     return [name for _, name, _ in _HANDLERS[kind]]
 
@@ -78,6 +83,10 @@ def dispatch(event: LifeEvent, actor: Any) -> list[tuple[str, str]]:
 
 def register_check(name: str, func: Check) -> None:
     _CHECKS.setdefault(name, func)
+
+
+def unregister_check(name: str) -> None:
+    _CHECKS.pop(name, None)
 
 
 def checks() -> list[str]:

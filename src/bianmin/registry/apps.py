@@ -22,3 +22,6 @@ class RegistryConfig(AppConfig):
             every=dt.timedelta(seconds=5),
             lease=dt.timedelta(minutes=1),
         )
+        from bianmin.registry import lifeevents
+
+        lifeevents.register()  # life events: household head, grid follows (core/lifecycle.py)

@@ -1,0 +1,383 @@
+"""Life events told once (一次告知，全网联动): a death, a move, a move-out — recorded here once,
+whether a clerk enters it at the window or a department pushes it, and then dispatched to every
+register (`core.lifecycle`) in the same transaction: either every register follows or nothing
+changed. Each event keeps a `LifeEventRecord` listing what each handler did.
+
+A death is told once: the same death told again (another department, a replayed push) with the
+same date adds a confirmation to the existing record and changes nothing else; with another
+date it is refused as a conflict for a person to resolve.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from bianmin.core import audit, lifecycle
+from bianmin.core.audit import Actor
+from bianmin.core.errors import OutOfScope
+from bianmin.core.models import AuditAction
+from bianmin.core.scope import acting_in
+from bianmin.exchange.models import HeadVacancy, LifeEventRecord
+from bianmin.exchange.texts import error
+from bianmin.notifications.services import queue_message
+from bianmin.registry.models import Household, LifeStatus, Person, Relationship
+from bianmin.registry.services.people import area_code_for, person_label, resolve_grid
+
+ADULT_AGE = 18
+# Who hears of a death first: spouse, then the head, children, parents, then anyone else.
+_CONTACT_ORDER = ["10", "02", "20", "30", "50", "70", "40", "60", "80", "99", ""]
+
+
+@dataclass(frozen=True)
+class LifeEventResult:
+    record: LifeEventRecord
+    already: bool  # the event had been told before: nothing changed but a confirmation
+
+    @property
+    def outcomes(self) -> list[dict]:
+        return self.record.outcomes
+
+
+def _locked(person: Person) -> Person:
+    found = Person.objects.select_for_update().filter(pk=person.pk).first()
+    if found is None:
+        raise OutOfScope()
+    return found
+
+
+def _validate_day(person: Person, day: dt.date, source: str) -> str:
+    if day > timezone.localdate():
+        raise error("future_date", field="date")
+    if day < person.birth_date:
+        raise error("before_birth", field="date")
+    source = (source or "").strip()
+    if not source:
+        raise error("source_required", field="source")
+    return source[:100]
+
+
+def _confirm(record: LifeEventRecord, actor: Actor, source: str, reference: str) -> None:
+    record.confirmations = [
+        *record.confirmations,
+        {"source": source, "reference": reference, "at": timezone.now().isoformat()},
+    ]
+    record.save(update_fields=["confirmations"])
+    audit.record(
+        actor,
+        AuditAction.UPDATE,
+        object_type="life_event",
+        object_id=record.pk,
+        object_label=person_label(record.person),
+        changes={"confirmed_by": source, "kind": record.kind},
+    )
+
+
+def _dispatch(record: LifeEventRecord, actor: Actor, data: dict) -> None:
+    event = lifecycle.LifeEvent(
+        kind=record.kind,
+        person_id=record.person_id,
+        occurred_on=record.occurred_on,
+        source=record.source,
+        reason=record.reason,
+        data={**data, "record_id": record.pk},
+    )
+    # Every register follows the event, wherever its rows are: a clerk's scope decided whether
+    # they may record it, not which registers hear of it.
+    with acting_in(None):
+        done = lifecycle.dispatch(event, actor)
+    record.outcomes = [{"handler": name, "summary": summary} for name, summary in done]
+    record.save(update_fields=["outcomes"])
+
+
+def _new_record(
+    kind: str, person: Person, day: dt.date, actor: Actor, source: str, **extra
+) -> LifeEventRecord:
+    return LifeEventRecord.objects.create(
+        kind=kind,
+        person=person,
+        occurred_on=day,
+        source=source,
+        recorded_by=actor.name[:150],
+        area_code=person.area_code,
+        **extra,
+    )
+
+
+def family_contact(person: Person) -> Person | None:
+    """Another living adult of the household with a mobile: spouse first (see _CONTACT_ORDER),
+    the eldest within a relationship."""
+    if person.household_id is None:
+        return None
+    today = timezone.localdate()
+    candidates = [
+        p
+        for p in Person.unscoped.filter(
+            household_id=person.household_id, life_status=LifeStatus.ALIVE
+        )
+        .exclude(pk=person.pk)
+        .exclude(phone="")
+        if p.age_on(today) >= ADULT_AGE
+    ]
+    ranked = sorted(
+        candidates,
+        key=lambda p: (
+            _CONTACT_ORDER.index(p.relationship) if p.relationship in _CONTACT_ORDER else 99,
+            p.birth_date,
+        ),
+    )
+    return ranked[0] if ranked else None
+
+
+def _notify_family(record: LifeEventRecord, person: Person) -> None:
+    contact = family_contact(person)
+    if contact is None:
+        return
+    # Stored text, like a case's messages: the SMS goes out in Chinese. No ID number in it.
+    body = (
+        f"【便民服务】{contact.name}您好：我们已收到{person.name}于"
+        f"{record.occurred_on:%Y年%m月%d日}去世的信息（来源：{record.source}），"
+        "其在办事项、服务与待遇已按规定办理终止或停发。如信息有误，请与所在社区联系。"
+    )
+    queue_message(
+        dedupe_key=f"life_event:{record.pk}:family",
+        body=body,
+        recipient_person=contact,
+        subject="人员变动告知",
+        related_type="life_event",
+        related_id=record.pk,
+    )
+    record.family_notified = contact
+    record.save(update_fields=["family_notified"])
+
+
+@transaction.atomic
+def record_death(
+    *,
+    actor: Actor,
+    person: Person,
+    died_on: dt.date,
+    source: str,
+    reason: str = "",
+    reference: str = "",
+) -> LifeEventResult:
+    """死亡登记: the person becomes deceased and every register follows (cases terminated,
+    follow-ups stopped, benefits ended, certificates marked, household updated) in this
+    transaction; the family contact is told through the outbox."""
+    person = _locked(person)
+    source = _validate_day(person, died_on, source)
+    existing = LifeEventRecord.objects.filter(person=person, kind=lifecycle.DEATH).first()
+    if existing is not None:
+        if existing.occurred_on != died_on:
+            raise error(
+                "death_date_conflict",
+                field="date",
+                day=existing.occurred_on.isoformat(),
+                source=existing.source,
+            )
+        _confirm(existing, actor, source, reference)
+        return LifeEventResult(existing, already=True)
+    old = person.life_status
+    person.life_status, person.status_date, person.status_source = (
+        LifeStatus.DECEASED,
+        died_on,
+        source,
+    )
+    person.save(update_fields=["life_status", "status_date", "status_source", "updated_at"])
+    record = _new_record(
+        lifecycle.DEATH,
+        person,
+        died_on,
+        actor,
+        source,
+        reason=(reason or "")[:200],
+        reference=(reference or "")[:64],
+    )
+    audit.record(
+        actor,
+        AuditAction.UPDATE,
+        object_type="person",
+        object_id=person.pk,
+        object_label=person_label(person),
+        changes={
+            "life_status": [old, LifeStatus.DECEASED],
+            "status_date": str(died_on),
+            "source": source,
+            "life_event": record.pk,
+        },
+    )
+    _dispatch(record, actor, {"reference": reference})
+    _notify_family(record, person)
+    return LifeEventResult(record, already=False)
+
+
+@transaction.atomic
+def record_move(
+    *,
+    actor: Actor,
+    person: Person,
+    moved_on: dt.date,
+    source: str,
+    grid: str | None = None,
+    address: str = "",
+    reference: str = "",
+) -> LifeEventResult:
+    """居住地变更 within the platform's area: new grid (14 digits) and/or actual address. The
+    person's residence, grid and area code change; registers that depend on them follow."""
+    person = _locked(person)
+    source = _validate_day(person, moved_on, source)
+    if person.life_status == LifeStatus.DECEASED:
+        raise error("person_deceased")
+    if person.life_status == LifeStatus.MOVED_OUT:
+        raise error("person_moved_out")
+    grid = (grid or "").strip()
+    address = (address or "").strip()[:200]
+    if not grid and not address:
+        raise error("move_needs_place", field="grid")
+    if grid and (len(grid) != 14 or not grid.isdigit()):
+        raise error("bad_grid", field="grid")
+    if grid:
+        new_grid = resolve_grid(grid)
+        residence = new_grid.community
+        same_community = new_grid.community_id == person.residence_division_id
+        # Another community: the old street address no longer applies unless told again.
+        new_address = address or (person.residence_address if same_community else "")
+    else:
+        new_grid, residence, new_address = person.grid, person.residence_division, address
+    area = area_code_for(new_grid, residence, person.registered_division)
+    before = {
+        "grid": person.grid_id,
+        "area_code": person.area_code,
+        "address": person.residence_address,
+    }
+    after = {"grid": new_grid.code if new_grid else None, "area_code": area, "address": new_address}
+    if before == after:
+        last = (
+            LifeEventRecord.objects.filter(person=person, kind=lifecycle.MOVE)
+            .order_by("-recorded_at", "-id")
+            .first()
+        )
+        if last is not None:
+            _confirm(last, actor, source, reference)
+            return LifeEventResult(last, already=True)
+    person.grid, person.residence_division, person.area_code = new_grid, residence, area
+    person.residence_address = new_address
+    person.save(
+        update_fields=["grid", "residence_division", "area_code", "residence_address", "updated_at"]
+    )
+    record = _new_record(
+        lifecycle.MOVE,
+        person,
+        moved_on,
+        actor,
+        source,
+        reference=(reference or "")[:64],
+        data={"from": before, "to": after},
+    )
+    audit.record(
+        actor,
+        AuditAction.UPDATE,
+        object_type="person",
+        object_id=person.pk,
+        object_label=person_label(person),
+        changes={"moved": [before["area_code"], area], "source": source, "life_event": record.pk},
+    )
+    _dispatch(record, actor, {"from": before, "to": after})
+    return LifeEventResult(record, already=False)
+
+
+@transaction.atomic
+def record_move_out(
+    *,
+    actor: Actor,
+    person: Person,
+    moved_on: dt.date,
+    source: str,
+    destination: str = "",
+    reference: str = "",
+) -> LifeEventResult:
+    """户籍迁出: the person leaves the register's area; registers follow (MOVE_OUT handlers)."""
+    person = _locked(person)
+    source = _validate_day(person, moved_on, source)
+    if person.life_status == LifeStatus.DECEASED:
+        raise error("person_deceased")
+    if person.life_status == LifeStatus.MOVED_OUT:
+        last = (
+            LifeEventRecord.objects.filter(person=person, kind=lifecycle.MOVE_OUT)
+            .order_by("-recorded_at", "-id")
+            .first()
+        )
+        if last is not None:
+            _confirm(last, actor, source, reference)
+            return LifeEventResult(last, already=True)
+    old = person.life_status
+    person.life_status, person.status_date, person.status_source = (
+        LifeStatus.MOVED_OUT,
+        moved_on,
+        source,
+    )
+    person.save(update_fields=["life_status", "status_date", "status_source", "updated_at"])
+    record = _new_record(
+        lifecycle.MOVE_OUT,
+        person,
+        moved_on,
+        actor,
+        source,
+        reference=(reference or "")[:64],
+        data={"destination": (destination or "")[:200]},
+    )
+    audit.record(
+        actor,
+        AuditAction.UPDATE,
+        object_type="person",
+        object_id=person.pk,
+        object_label=person_label(person),
+        changes={
+            "life_status": [old, LifeStatus.MOVED_OUT],
+            "status_date": str(moved_on),
+            "source": source,
+            "life_event": record.pk,
+        },
+    )
+    _dispatch(record, actor, {"destination": destination})
+    return LifeEventResult(record, already=False)
+
+
+@transaction.atomic
+def appoint_head(
+    *, actor: Actor, household: Household, person: Person, on: dt.date | None = None
+) -> HeadVacancy:
+    """户主变更 after the head died or moved out: `person` (a living member) becomes the head and
+    the vacancy is filled. The former head's row keeps its relationship as history."""
+    household = Household.objects.select_for_update().filter(pk=household.pk).first()
+    if household is None:
+        raise OutOfScope()
+    vacancy = (
+        HeadVacancy.objects.select_for_update()
+        .filter(household=household, filled_by__isnull=True)
+        .first()
+    )
+    if vacancy is None:
+        raise error("no_vacancy")
+    person = Person.unscoped.select_for_update().filter(pk=person.pk).first()
+    if person is None or person.household_id != household.pk:
+        raise error("not_a_member", field="person")
+    if person.life_status != LifeStatus.ALIVE:
+        raise error("not_alive", field="person")
+    old_relationship = person.relationship
+    person.relationship = Relationship.HEAD
+    person.save(update_fields=["relationship", "updated_at"])
+    vacancy.filled_by, vacancy.filled_on = person, on or timezone.localdate()
+    vacancy.save(update_fields=["filled_by", "filled_on"])
+    audit.record(
+        actor,
+        AuditAction.UPDATE,
+        object_type="household",
+        object_id=household.pk,
+        object_label=household.number,
+        changes={"new_head": person.id_masked, "relationship": [old_relationship, "02"]},
+    )
+    return vacancy
