@@ -391,7 +391,8 @@ def _out_of_scope():
 def set_life_status(
     *, actor: Actor, person: Person, status: str, date: dt.date, source: str
 ) -> Person:
-    """Record a death or a move-out (or a correction back to alive), with its date and source."""
+    """Record a death or a move-out (through the life-event services, lifeevents.py), or a
+    correction back to alive, with its date and source."""
     if status not in LifeStatus.values:
         raise ValidationError(
             {"status": ValidationError(_("人员状态无效。"), code="invalid_choice")}
@@ -408,6 +409,15 @@ def set_life_status(
         raise ValidationError(
             {"source": ValidationError(_("请填写信息来源。"), code="source_required")}
         )
+    # A death or a move-out is a life event: told once, every register follows.
+    from bianmin.registry.services import lifeevents
+
+    if status == LifeStatus.DECEASED:
+        told = lifeevents.record_death(actor=actor, person=person, died_on=date, source=source)
+        return told.record.person
+    if status == LifeStatus.MOVED_OUT:
+        told = lifeevents.record_move_out(actor=actor, person=person, moved_on=date, source=source)
+        return told.record.person
     person = Person.objects.select_for_update().filter(pk=person.pk).first() or _out_of_scope()
     old = person.life_status
     person.life_status, person.status_date, person.status_source = status, date, source.strip()
