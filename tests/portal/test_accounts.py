@@ -4,11 +4,15 @@ sign-in and sign-out, who may enter the portal, and a replaceable identity provi
 from __future__ import annotations
 
 import datetime as dt
+import re
+import time
 
 import pytest
 from django.test import Client
 
 from bianmin.core.models import AuditAction, AuditEntry
+from bianmin.notifications.models import OutboxMessage
+from bianmin.portal import verification
 from bianmin.portal.identity import NOT_VERIFIED
 from bianmin.portal.models import ResidentAccount
 from bianmin.registry.models import LifeStatus, Person
@@ -39,9 +43,32 @@ def page_text(response) -> str:
     return response.content.decode()
 
 
+CONFIRM = "/portal/register/confirm/"
+
+
+def sent_code(phone: str = RESIDENT_PHONE) -> str:
+    """The code in the last SMS queued to `phone` (what the resident reads on their phone)."""
+    message = OutboxMessage.objects.filter(recipient_address=phone).latest("pk")
+    return re.search(r"验证码为(\d{6})", message.body).group(1)
+
+
+def register_and_confirm(client: Client, person, **overrides):
+    first = register(client, person, **overrides)
+    assert first.status_code == 302 and first["Location"] == CONFIRM, page_text(first)
+    return client.post(CONFIRM, {"action": "confirm", "code": sent_code()})
+
+
 class TestRegistration:
     def test_a_match_opens_the_account_and_signs_in(self, client, resident):
-        response = register(client, resident)
+        first = register(client, resident)
+        # Details match: a code goes to the registered mobile, and nothing is opened yet.
+        assert first.status_code == 302 and first["Location"] == CONFIRM
+        assert not ResidentAccount.objects.exists()
+        sms = OutboxMessage.objects.get(recipient_address=RESIDENT_PHONE)
+        assert sms.channel == "sms" and "10分钟内有效" in sms.body
+        confirm_page = page_text(client.get(CONFIRM))
+        assert "验证码已发送至户籍登记的手机" in confirm_page and RESIDENT_PHONE not in confirm_page
+        response = client.post(CONFIRM, {"action": "confirm", "code": sent_code()})
         assert response.status_code == 302 and response["Location"] == "/portal/"
         account = ResidentAccount.objects.get(person=resident)
         assert account.phone == RESIDENT_PHONE and account.provider == "phone_password"
@@ -55,7 +82,8 @@ class TestRegistration:
         assert entry.purpose == "开通网上办事账号（实名核验）"
 
     def test_spaces_in_the_name_do_not_matter(self, client, resident):
-        assert register(client, resident, name=" 王 秀英 ").status_code == 302
+        assert register_and_confirm(client, resident, name=" 王 秀英 ").status_code == 302
+        assert ResidentAccount.objects.filter(person=resident).exists()
 
     @pytest.mark.parametrize(
         "overrides",
@@ -120,6 +148,65 @@ class TestRegistration:
         for phone in ("13900000001", "13900000002", "13900000003"):
             register(client, resident, phone=phone)
         assert "操作过于频繁" in page_text(register(client, resident))
+
+
+class TestSmsCode:
+    def test_a_wrong_code_opens_nothing_and_five_end_the_step(self, client, resident):
+        register(client, resident)
+        right = sent_code()
+        wrong = "000000" if right != "000000" else "111111"
+        for _ in range(4):
+            r = client.post(CONFIRM, {"action": "confirm", "code": wrong})
+            assert "验证码不正确" in page_text(r)
+        r = client.post(CONFIRM, {"action": "confirm", "code": wrong})
+        assert "验证码错误次数过多" in page_text(r)
+        # Even the right code is no good now: the step is gone.
+        r = client.post(CONFIRM, {"action": "confirm", "code": right})
+        assert "请先填写注册信息并获取验证码" in page_text(r)
+        assert not ResidentAccount.objects.exists()
+
+    def test_an_expired_code_is_refused(self, client, resident, monkeypatch):
+        register(client, resident)
+        code = sent_code()
+        later = time.time() + verification.CODE_TTL + 1
+        monkeypatch.setattr(verification.time, "time", lambda: later)
+        r = client.post(CONFIRM, {"action": "confirm", "code": code})
+        assert "验证码已过期" in page_text(r) and not ResidentAccount.objects.exists()
+
+    def test_the_code_belongs_to_the_browser_that_asked(self, client, resident):
+        register(client, resident)
+        r = Client().post(CONFIRM, {"action": "confirm", "code": sent_code()})
+        assert "请先填写注册信息并获取验证码" in page_text(r)
+        assert not ResidentAccount.objects.exists()
+
+    def test_resend_waits_a_minute_then_sends_a_new_code(self, client, resident, monkeypatch):
+        register(client, resident)
+        first = sent_code()
+        r = client.post(CONFIRM, {"action": "resend"})
+        assert "秒后再重新获取" in page_text(r)
+        later = time.time() + verification.RESEND_AFTER + 1
+        monkeypatch.setattr(verification.time, "time", lambda: later)
+        client.post(CONFIRM, {"action": "resend"})
+        assert OutboxMessage.objects.filter(recipient_address=RESIDENT_PHONE).count() == 2
+        second = sent_code()
+        if second != first:
+            r = client.post(CONFIRM, {"action": "confirm", "code": first})
+            assert "验证码不正确" in page_text(r)
+        assert client.post(CONFIRM, {"action": "confirm", "code": second}).status_code == 302
+
+    def test_a_death_recorded_between_the_steps_stops_the_account(
+        self, client, resident, system_actor
+    ):
+        register(client, resident)
+        Person.unscoped.filter(pk=resident.pk).update(life_status=LifeStatus.DECEASED)
+        r = client.post(CONFIRM, {"action": "confirm", "code": sent_code()})
+        assert str(NOT_VERIFIED) in page_text(r) and not ResidentAccount.objects.exists()
+
+    def test_the_code_never_reaches_the_log_or_the_page(self, client, resident, caplog):
+        register(client, resident)
+        code = sent_code()
+        assert code not in page_text(client.get(CONFIRM))
+        assert code not in caplog.text
 
 
 class TestSignIn:

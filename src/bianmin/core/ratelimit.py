@@ -35,6 +35,8 @@ DEFAULTS = {
     # Failed appointment check-ins per kiosk device: a hall's kiosk sees a few typos an hour;
     # thirty misses in ten minutes is somebody trying numbers.
     "kiosk_checkin": (30, 600),
+    # Verification codes sent to one mobile: each is a real SMS to a real resident.
+    "sms_phone": (5, 3600),
 }
 
 

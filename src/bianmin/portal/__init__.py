@@ -3,7 +3,8 @@
 - Identity (`identity.py`): an `IdentityProvider` answers "which Person of the 人口库 is this?".
   Today `PhonePasswordProvider`: registration matches ID number (keyed hash), name and the
   registered mobile, with one generic answer for any mismatch and attempts limited per IP and
-  phone (`core/ratelimit.py`, Django's cache); sign-in is phone + password. A unified identity
+  phone (`core/ratelimit.py`, Django's cache), then opens the account only when the SMS code
+  sent to that mobile comes back (`verification.py`); sign-in is phone + password. A unified identity
   platform (统一身份认证) replaces it through `BIANMIN["RESIDENT_IDENTITY_PROVIDER"]`; the
   local `ResidentAccount` is then opened on the first sign-in.
 - Ownership (`access.py`): residents have no Staff profile, so the staff scope denies them all

@@ -68,6 +68,17 @@ class RegisterForm(forms.Form):
         return data
 
 
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("短信验证码"),
+        max_length=6,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*"}
+        ),
+    )
+
+
 def material_field(m: Material) -> str:
     return f"m_{m.code}"
 

@@ -46,6 +46,8 @@ class IdentityProvider(Protocol):
 
     `authenticate` returns the Person the credentials prove, or None; it may raise
     ValidationError (code `too_many_attempts`) when it refuses to check at all.
+    A provider that offers `verify(request, **details) -> Person` (match only, nothing opened)
+    gets the portal's SMS-code step between matching and opening (`portal/verification.py`).
     `register` verifies a new resident and makes them able to authenticate, returning the
     Person; it raises ValidationError (field errors for malformed input, one generic
     `identity_not_verified` error for any mismatch)."""
@@ -103,7 +105,7 @@ class PhonePasswordProvider:
         ratelimit.reset("signin_phone", number)
         return account.person
 
-    def register(
+    def verify(
         self,
         request: HttpRequest,
         *,
@@ -113,8 +115,8 @@ class PhonePasswordProvider:
         password: str = "",
         **_: Any,
     ) -> Person:
-        from bianmin.portal.services.accounts import open_account
-
+        """The Person these details match (nothing is opened yet): the first step, before the
+        SMS code proves the phone is in the registering person's hand."""
         ip, number = client_ip(request), _phone_or_none(phone)
         if ratelimit.blocked("register_ip", ip) or ratelimit.blocked("register_phone", number):
             raise _too_many()
@@ -143,5 +145,18 @@ class PhonePasswordProvider:
         )
         if not matches:
             raise ValidationError(NOT_VERIFIED, code="identity_not_verified")
-        open_account(person=person, phone=number, provider=self.key, password=password, ip=ip)
+        return person
+
+    def register(self, request: HttpRequest, **details: Any) -> Person:
+        """Verify and open at once — for callers that proved the phone some other way."""
+        from bianmin.portal.services.accounts import open_account
+
+        person = self.verify(request, **details)
+        open_account(
+            person=person,
+            phone=person.phone,
+            provider=self.key,
+            password=details.get("password", ""),
+            ip=client_ip(request),
+        )
         return person

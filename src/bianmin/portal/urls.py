@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views_auth.home, name="home"),
     path("login/", views_auth.sign_in, name="login"),
     path("register/", views_auth.register, name="register"),
+    path("register/confirm/", views_auth.register_confirm, name="register-confirm"),
     path("logout/", views_auth.sign_out, name="logout"),
     path("services/", views_apply.services, name="services"),
     path("services/<str:code>/apply/", views_apply.apply, name="apply"),

@@ -4,6 +4,7 @@ configured identity provider (`portal.identity`); these views never look a perso
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -16,13 +17,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from bianmin.cases.models import OPEN_STATES, CaseStatus
 from bianmin.evaluation.models import Rating
 from bianmin.evaluation.services.ratings import RATEABLE
-from bianmin.portal import identity
+from bianmin.portal import identity, verification
 from bianmin.portal.access import own_cases, own_organisations, resident_of, resident_required
-from bianmin.portal.forms import RegisterForm, SignInForm
+from bianmin.portal.forms import CodeForm, RegisterForm, SignInForm
 from bianmin.portal.progress import status_text
 from bianmin.portal.queries import online_items
 from bianmin.portal.services import accounts
 from bianmin.portal.views_common import page, put_errors
+from bianmin.registry.access import client_ip
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -102,14 +104,23 @@ def register(request: HttpRequest) -> HttpResponse:
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        details = {k: data[k] for k in ("id_number", "name", "phone", "password")}
         try:
-            person = provider.register(
-                request,
-                id_number=data["id_number"],
-                name=data["name"],
-                phone=data["phone"],
-                password=data["password"],
-            )
+            if hasattr(provider, "verify"):
+                person = provider.verify(request, **details)
+                accounts.ensure_can_open(person, person.phone)
+                verification.send_code(
+                    request,
+                    purpose="register",
+                    phone=person.phone,
+                    payload={
+                        "person": person.pk,
+                        "phone": person.phone,
+                        "password_hash": make_password(data["password"]),
+                    },
+                )
+                return redirect("portal:register-confirm")
+            person = provider.register(request, **details)
         except ValidationError as e:
             put_errors(form, e)
         else:
@@ -117,6 +128,49 @@ def register(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("注册成功，已为您登录。"))
             return redirect("portal:home")
     return page(request, "portal/register.html", {"form": form})
+
+
+@never_cache
+@sensitive_post_parameters("code")
+@require_http_methods(["GET", "POST"])
+def register_confirm(request: HttpRequest) -> HttpResponse:
+    """Second step: the code sent to the registered mobile opens the account."""
+    if resident_of(request.user) is not None:
+        return redirect("portal:home")
+    provider = identity.provider()
+    waiting = verification.pending(request, purpose="register")
+    if waiting is None and request.method == "GET":
+        messages.info(request, _("请先填写注册信息并获取验证码。"))
+        return redirect("portal:register")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if request.POST.get("action") == "resend" and waiting is not None:
+                verification.send_code(
+                    request, purpose="register", phone=waiting["phone"], payload=waiting["payload"]
+                )
+                messages.success(request, _("验证码已重新发送。"))
+                return redirect("portal:register-confirm")
+            code = form.cleaned_data["code"].strip()
+            if not code:
+                raise ValidationError({"code": _("请输入短信验证码。")})
+            payload = verification.confirm(request, purpose="register", code=code)
+            person = accounts.open_confirmed(
+                person_id=payload["person"],
+                phone=payload["phone"],
+                provider=provider.key,
+                password_hash=payload["password_hash"],
+                ip=client_ip(request),
+            )
+        except ValidationError as e:
+            put_errors(form, e)
+            waiting = verification.pending(request, purpose="register")
+        else:
+            accounts.sign_in(request, person, provider=provider.key)
+            messages.success(request, _("注册成功，已为您登录。"))
+            return redirect("portal:home")
+    phone = waiting["phone"] if waiting else ""
+    return page(request, "portal/register_confirm.html", {"form": form, "phone": phone})
 
 
 @require_POST

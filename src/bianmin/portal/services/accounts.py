@@ -16,7 +16,7 @@ from bianmin.core import audit
 from bianmin.core.audit import Actor
 from bianmin.core.models import AuditAction
 from bianmin.portal.models import ResidentAccount
-from bianmin.registry.models import Person
+from bianmin.registry.models import LifeStatus, Person
 from bianmin.registry.services.people import person_label
 
 # The session is Django's; this backend only reloads the user on each request.
@@ -39,26 +39,36 @@ def _exists_error() -> ValidationError:
 
 
 @transaction.atomic
+def ensure_can_open(person: Person, phone: str | None) -> None:
+    """One account per person and per phone: refused before an SMS is spent on it."""
+    if ResidentAccount.objects.filter(person=person).exists() or (
+        phone and ResidentAccount.objects.filter(phone=phone).exists()
+    ):
+        raise _exists_error()
+
+
 def open_account(
     *,
     person: Person,
     phone: str | None,
     provider: str,
     password: str | None = None,
+    password_hash: str | None = None,
     ip: str | None = None,
 ) -> ResidentAccount:
     """Open the portal account of a verified person. The user name is random: it appears in
     logs and sessions, and a phone number must not. Without a password (a unified provider
-    signs the person in) the account cannot be used with a password at all."""
-    if ResidentAccount.objects.filter(person=person).exists() or (
-        phone and ResidentAccount.objects.filter(phone=phone).exists()
-    ):
-        raise _exists_error()
+    signs the person in) the account cannot be used with a password at all. `password_hash`:
+    the password chosen before an SMS round trip, which the session kept only hashed."""
+    ensure_can_open(person, phone)
     try:
         with transaction.atomic():
             user = get_user_model().objects.create_user(
                 username=f"resident-{secrets.token_hex(8)}", password=password
             )
+            if password_hash:  # set in an earlier step (SMS code), kept only as the hash
+                user.password = password_hash
+                user.save(update_fields=["password"])
             account = ResidentAccount.objects.create(
                 user=user,
                 person=person,
@@ -77,6 +87,22 @@ def open_account(
         object_label=person_label(person),
     )
     return account
+
+
+def open_confirmed(
+    *, person_id: int, phone: str, provider: str, password_hash: str, ip: str | None
+) -> Person:
+    """Open the account once the SMS code came back. The registry is read again: a death or a
+    changed mobile recorded in the ten minutes since the first step stops it."""
+    person = Person.unscoped.filter(pk=person_id, life_status=LifeStatus.ALIVE).first()
+    if person is None or person.phone != phone:
+        from bianmin.portal.identity import NOT_VERIFIED
+
+        raise ValidationError(NOT_VERIFIED, code="identity_not_verified")
+    open_account(
+        person=person, phone=person.phone, provider=provider, password_hash=password_hash, ip=ip
+    )
+    return person
 
 
 def account_for(person: Person, *, provider: str) -> ResidentAccount:
