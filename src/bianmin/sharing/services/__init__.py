@@ -1,0 +1,19 @@
+"""Every write of the sharing app. `fetch` is the one gate to a person's shared data."""
+
+from bianmin.sharing.services.access import AccessDenied, fetch, fetch_certificate
+from bianmin.sharing.services.consent import grant_consent, withdraw_consent
+from bianmin.sharing.services.grants import approve, refuse, request_access, revoke
+from bianmin.sharing.services.materials import satisfy_materials
+
+__all__ = [
+    "AccessDenied",
+    "approve",
+    "fetch",
+    "fetch_certificate",
+    "grant_consent",
+    "refuse",
+    "request_access",
+    "revoke",
+    "satisfy_materials",
+    "withdraw_consent",
+]

@@ -1,0 +1,136 @@
+"""Materials satisfied by sharing (变群众跑腿为信息跑路): at intake, every material of the
+item that a shared data item or an e-certificate can stand in for is fetched for the case and
+put on file with where it came from, instead of being asked of the applicant."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bianmin.catalog.sources import CERTIFICATE_TYPES, SHARED_DATA
+from bianmin.core.audit import Actor
+from bianmin.sharing.models import SharedDataItem, SharedMaterial
+from bianmin.sharing.services.access import (
+    certificate_identifier,
+    fetch_certificate,
+    fetch_logged,
+)
+
+
+def _handed_in(case, checked) -> set[str]:
+    from bianmin.cases.models.work import MaterialSource
+
+    if checked is not None:
+        return {c.code for c in checked.checks if c.outcome == "submitted"}
+    return set(
+        case.materials.filter(source=MaterialSource.SUBMITTED).values_list("code", flat=True)
+    )
+
+
+def _error_text(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return "；".join(str(m) for m in error.messages)
+    return str(getattr(error, "message", "") or error)
+
+
+@transaction.atomic
+def satisfy_materials(
+    *, actor: Actor, case, checked=None, at: dt.datetime | None = None
+) -> list[SharedMaterial]:
+    """Fetch, for `case`, each material of its item whose `shared_source` names a shared data
+    item or a certificate type and that the applicant did not hand in; record each as a
+    `SharedMaterial` — found, with its source, or not, with the reason. The fetch is made
+    for the item's handling department, which is who needs the material. Runs in the
+    intake's transaction; a refusal is logged and never fails the intake. Materials already
+    satisfied are not fetched again (a re-check after supplement)."""
+    at = at or timezone.now()
+    item = case.item
+    handed = _handed_in(case, checked)
+    done = set(SharedMaterial.unscoped.filter(case=case, found=True).values_list("code", flat=True))
+    wanted = [
+        m
+        for m in item.materials.all()
+        if m.shared_source and m.code not in handed and m.code not in done
+    ]
+    if not wanted:
+        return []
+    person, organisation = case.applicant_person, case.applicant_org
+    department = item.department
+    names = dict(SharedDataItem.objects.values_list("code", "name"))
+    rows = []
+    for m in wanted:
+        source = m.shared_source
+        purpose = _("办件%(no)s（%(item)s）申请材料：%(m)s") % {
+            "no": case.case_no,
+            "item": item.name,
+            "m": m.name,
+        }
+        found, label, ident, reason, access = False, "", "", "", None
+        if source in CERTIFICATE_TYPES:
+            holder = person or organisation
+            access, certificate = fetch_certificate(
+                actor=actor,
+                type_code=source,
+                holder=holder,
+                purpose=purpose,
+                case=case,
+                department=department,
+                at=at,
+            )
+            if certificate is not None:
+                ident = certificate_identifier(certificate)
+                found = True
+                label = _("电子证照：%(type)s %(id)s") % {
+                    "type": CERTIFICATE_TYPES[source],
+                    "id": ident,
+                }
+            else:
+                reason = access.reason
+        elif source in SHARED_DATA:
+            if person is None:
+                reason = _("申请人为法人，无个人共享数据。")
+            else:
+                try:
+                    access, data = fetch_logged(
+                        actor=actor,
+                        item_code=source,
+                        person=person,
+                        purpose=purpose,
+                        case=case,
+                        department=department,
+                        at=at,
+                    )
+                except (PermissionDenied, ValidationError) as refused:
+                    reason = _error_text(refused)
+                else:
+                    found = data is not None
+                    reason = "" if found else access.reason
+                    label = _("共享数据：%(item)s") % {"item": SHARED_DATA[source]}
+        else:
+            reason = _("未知的共享来源“%(code)s”。") % {"code": source}
+        if not label:
+            label = str(SHARED_DATA.get(source) or CERTIFICATE_TYPES.get(source) or source)
+            label = names.get(source, label)
+        row, _created = SharedMaterial.unscoped.update_or_create(
+            case=case,
+            code=m.code,
+            defaults={
+                "name": m.name,
+                "item_code": item.code,
+                "item_name": item.name,
+                "source_code": source,
+                "source_label": str(label)[:200],
+                "certificate_identifier": ident[:80],
+                "found": found,
+                "reason": str(reason)[:200],
+                "access": access,
+                "fetched_at": at,
+                "area_code": case.area_code,
+            },
+        )
+        rows.append(row)
+    return rows
