@@ -58,6 +58,7 @@ from bianmin.cases.services.writer import insert_case
 from bianmin.catalog.models import ServiceItem
 from bianmin.core.audit import Actor
 from bianmin.registry.models import OrgUnit, Staff
+from bianmin.sharing.services import satisfy_materials
 
 ProvidedInput = Iterable[str | Mapping[str, Any] | Provided]
 
@@ -309,6 +310,8 @@ def record_intake(
         )
         insert_case(case, rows + more, number_day=day)
         announce(case, event, returned_message(case, checked, ""))
+    # 数据多跑路: what shared data and e-certificates can supply is fetched, not asked for.
+    satisfy_materials(actor=actor, case=case, checked=checked, at=at)
     return IntakeResult(case, checked)
 
 
@@ -344,6 +347,7 @@ def submit_online(
         on=at,
     )
     file_materials(case, checked, at=at)
+    satisfy_materials(actor=actor, case=case, checked=checked, at=at)
     record_event(
         case,
         actor=actor,
