@@ -41,3 +41,94 @@ def people(db):
     set_person(made["b70"], area_code=grid.code, grid=grid)
     set_person(made["t_dead"], life_status="deceased", status_date=dt.date(2026, 10, 10))
     return made
+
+
+def _case(n: int, item, person, *, area: str, **fields):
+    from bianmin.cases.models import Case
+
+    defaults = {
+        "case_no": f"IND{n:06d}",
+        "item": item,
+        "applicant_type": "person",
+        "applicant_person": person,
+        "applicant_name": person.name,
+        "applicant_id_masked": person.id_masked,
+        "applicant_last4": person.id_last4,
+        "applicant_area_code": person.area_code,
+        "channel": "window",
+        "area_code": area,
+        "submitted_at": timezone.make_aware(dt.datetime(2026, 10, 9, 10, 0)),
+        "accepted_on": dt.date(2026, 10, 9),
+        "due_date": dt.date(2026, 10, 16),
+        "status": "accepted",
+    }
+    defaults.update(fields)
+    return Case.unscoped.create(**defaults)
+
+
+@pytest.fixture
+def case_data(people):
+    """Baocheng centre: 4 cases — closed on time (0 visits, rated 5), closed late (2 visits,
+    rated 1, online), open and overdue, submitted in September and closed on time in October
+    (1 visit, rated 3). Wannian: 1 online case closed on time (1 visit), rated 2."""
+    from tests.cases.builders import item
+
+    service = item("IND-ELDERLY")
+    b, w = people["b62"], people["w81"]
+    closed = {"status": "closed", "decision": "approved"}
+    at = timezone.make_aware(dt.datetime(2026, 10, 12, 10, 0))
+    cases = {
+        "on_time": _case(
+            1, service, b, area=BAOCHENG, closed_on=dt.date(2026, 10, 14), decided_at=at, **closed
+        ),
+        "late": _case(
+            2,
+            service,
+            b,
+            area=BAOCHENG,
+            closed_on=dt.date(2026, 10, 20),
+            visit_count=2,
+            channel="online",
+            decided_at=at,
+            **closed,
+        ),
+        "overdue": _case(3, service, people["b30"], area=BAOCHENG, due_date=dt.date(2026, 10, 20)),
+        "september": _case(
+            4,
+            service,
+            b,
+            area=BAOCHENG,
+            visit_count=1,
+            submitted_at=timezone.make_aware(dt.datetime(2026, 9, 28, 10, 0)),
+            accepted_on=dt.date(2026, 9, 28),
+            due_date=dt.date(2026, 10, 9),
+            closed_on=dt.date(2026, 10, 9),
+            decided_at=at,
+            **closed,
+        ),
+        "wannian": _case(
+            5,
+            service,
+            w,
+            area=WANNIAN,
+            closed_on=dt.date(2026, 10, 15),
+            visit_count=1,
+            channel="online",
+            decided_at=at,
+            status="closed",
+            decision="denied",
+        ),
+    }
+    from bianmin.evaluation.models import Rating
+
+    for key, level in (("on_time", 5), ("late", 1), ("september", 3), ("wannian", 2)):
+        case = cases[key]
+        Rating.objects.create(
+            case=case,
+            level=level,
+            channel="window_device",
+            rater_name=case.applicant_name,
+            area_code=case.area_code,
+            rated_on=dt.date(2026, 10, 21),
+        )
+    return cases

@@ -1,5 +1,12 @@
 from __future__ import annotations
 
+from django.urls import path
+
+from bianmin.indicators import views
+
 app_name = "indicators"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.library_page, name="library"),
+    path("values/", views.values_page, name="values"),
+]
