@@ -1,5 +1,18 @@
 from __future__ import annotations
 
+from django.urls import path
+
+from bianmin.health import views
+
 app_name = "health"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.due, name="due"),
+    path("records/", views.record_list, name="records"),
+    path("records/<str:record_code>/", views.record_detail, name="record"),
+    path("records/<str:record_code>/visit/<slug:program_code>/", views.visit, name="visit"),
+    path("referrals/", views.referrals, name="referrals"),
+    path("referrals/<int:pk>/respond/", views.referral_respond, name="referral-respond"),
+    path("contracts/", views.contracts, name="contracts"),
+    path("indicators/", views.indicator_report, name="indicators"),
+]
