@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 TYPES = ("int", "decimal", "choice", "bool", "date", "text")
@@ -188,7 +188,7 @@ def clean_visit_data(
             if not CHECK_OPS[c["check"]](Decimal(str(a)), Decimal(str(b))):
                 errors[c["left"]] = [
                     ValidationError(
-                        c.get("message") or _g("填写的数值相互矛盾。"), code="inconsistent"
+                        c.get("message") or gettext("填写的数值相互矛盾。"), code="inconsistent"
                     )
                 ]
     if errors:
@@ -203,6 +203,6 @@ def display_value(f: dict[str, Any], value: Any) -> str:
     if f["type"] == "choice":
         return next((str(c[1]) for c in f["choices"] if str(c[0]) == str(value)), str(value))
     if f["type"] == "bool":
-        return _g("是") if value else _g("否")
+        return gettext("是") if value else gettext("否")
     unit = f.get("unit", "")
     return f"{value} {unit}".strip()
