@@ -99,10 +99,10 @@ def load_demo_certificates(*, seed: int, log: Callable[[str], None], today=None)
     rng = random.Random(f"{seed}:certificates")
     today = today or timezone.localdate()
     issuers = ensure_issuers(rng)
-    from bianmin.cases.models import Case
+    from bianmin.cases.models import Case, Decision
 
     from_cases = 0
-    for case in Case.unscoped.filter(decision="approve").select_related(
+    for case in Case.unscoped.filter(decision=Decision.APPROVED).select_related(
         "item", "applicant_person", "applicant_org"
     ):
         if issue_for_case(case=case, actor=ACTOR, at=case.decided_at or timezone.now()):
