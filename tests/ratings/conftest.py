@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from bianmin.core.audit import Actor
@@ -37,3 +39,12 @@ def supervisor(db):
 
 
 FULL = {"dedication": 20, "conduct": 20, "service": 20, "integrity": 20, "satisfaction": 20}
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    from tests.cases.conftest import Clock
+
+    c = Clock(monkeypatch)
+    c.set(dt.date(2026, 11, 20))
+    return c
