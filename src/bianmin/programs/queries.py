@@ -38,7 +38,10 @@ def due_list(
 ) -> QuerySet[Enrolment]:
     """Active enrolments in the acting user's area whose follow-up is due: `overdue` (before
     today), `today`, `week` (today and the six days after) or `all` (overdue or due within the
-    week), earliest first. One range scan of the partial (area_code, next_due_on) index."""
+    week), earliest first. One range scan of the partial (area_code, next_due_on) index.
+
+    No joins here: sorting thousands of rows (a township) must not drag the person row of
+    each along. Page through this, then load the page's rows with `with_details`."""
     on = on or timezone.localdate()
     qs = Enrolment.objects.filter(status=EnrolmentStatus.ACTIVE)
     if bucket == "overdue":
@@ -53,12 +56,22 @@ def due_list(
         qs = qs.filter(program=program)
     elif role and role != Role.ADMIN:
         qs = qs.filter(program_id__in=list(programs_for_role(role).values_list("pk", flat=True)))
-    return qs.select_related("program", "person").order_by("next_due_on", "id")
+    return qs.order_by("next_due_on", "id")
 
 
-def due_counts(*, role: str | None = None, on: dt.date | None = None) -> dict[str, int]:
+def with_details(ids: list[int]) -> list[Enrolment]:
+    """The enrolments `ids` (one page of a due list), in that order, with program, person and
+    responsible unit loaded."""
+    rows = Enrolment.objects.select_related("program", "person", "responsible_unit").in_bulk(ids)
+    return [rows[i] for i in ids if i in rows]
+
+
+def due_counts(
+    *, role: str | None = None, program: Program | None = None, on: dt.date | None = None
+) -> dict[str, int]:
+    """The size of each bucket of `due_list`, in one aggregate."""
     on = on or timezone.localdate()
-    qs = due_list(bucket="all", role=role, on=on)
+    qs = due_list(bucket="all", program=program, role=role, on=on).order_by()
     agg = qs.aggregate(
         overdue=Count("id", filter=Q(next_due_on__lt=on)),
         today=Count("id", filter=Q(next_due_on=on)),

@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,7 +20,7 @@ from bianmin.programs.services import enrol, exit_enrolment, record_visit
 from bianmin.registry.access import staff_of
 from bianmin.registry.models import Person
 from bianmin.registry.services.people import access_person
-from bianmin.workbench.common import apply_errors, list_page, paginate, staff_required
+from bianmin.workbench.common import PAGE_SIZE, apply_errors, list_page, staff_required
 
 
 def role_of(request: HttpRequest) -> str | None:
@@ -36,15 +37,20 @@ def due(request: HttpRequest) -> HttpResponse:
     programs = list(queries.programs_for_role(role))
     program = next((p for p in programs if p.code == request.GET.get("program")), None)
     today = timezone.localdate()
-    page = paginate(request, queries.due_list(bucket=bucket, program=program, role=role, on=today))
-    for e in page:
+    counts = queries.due_counts(role=role, program=program, on=today)
+    ids = queries.due_list(bucket=bucket, program=program, role=role, on=today)
+    paginator = Paginator(ids.values_list("pk", flat=True), PAGE_SIZE)
+    paginator.count = counts[bucket]  # known from the tiles: no second COUNT(*)
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = queries.with_details(list(page.object_list))
+    for e in page.object_list:
         e.days_late = (today - e.next_due_on).days if e.next_due_on < today else 0
     context = {
         "page": page,
         "bucket": bucket,
         "program": program,
         "programs": programs,
-        "counts": queries.due_counts(role=role, on=today),
+        "counts": counts,
         "query": f"bucket={bucket}" + (f"&program={program.code}" if program else ""),
         "today": today,
     }
