@@ -21,7 +21,6 @@ from bianmin.ledger.tables import TOTAL, build_table
 from tests import factories
 from tests.conftest import BAOCHENG, TAINING
 from tests.ledger.conftest import (
-    GRIDS,
     fill_all,
     last_month,
     street_columns,

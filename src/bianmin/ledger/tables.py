@@ -156,7 +156,7 @@ def build_table(report: Report, *, live: bool = True) -> Table:
                 cell = Cell(value=current.get(key), computed=True)
             table.cells[key] = cell
     manual_columns = {c["key"]: c for c in table.columns if c["source"] == ColumnSource.MANUAL}
-    for stored in report.manual_cells.all():
+    for stored in report.manual_cells.all() if report.pk else ():
         column = manual_columns.get(stored.column_key)
         if column is None:
             continue

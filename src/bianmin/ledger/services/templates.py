@@ -228,3 +228,16 @@ def set_template_active(*, actor: Actor, template: ReportTemplate, active: bool)
 
 def validation_messages(exc: ValidationError) -> list[str]:
     return [str(m) for m in exc.messages]
+
+
+def may_design(user) -> bool:
+    """Templates are designed by supervisors and administrators."""
+    from bianmin.registry.access import staff_of
+    from bianmin.registry.models import Role
+
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    staff = staff_of(user)
+    return staff is not None and staff.role in (Role.SUPERVISOR, Role.ADMIN)
