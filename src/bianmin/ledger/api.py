@@ -19,18 +19,20 @@ from rest_framework.response import Response
 
 from bianmin.core.api import ScopedGenericViewSet, error_responses
 from bianmin.ledger import queries, services
-from bianmin.ledger.models import Report, ReportStatus, ReportTemplate
+from bianmin.ledger.models import Report, ReportTemplate
 from bianmin.ledger.services.templates import may_design
 from bianmin.ledger.tables import build_table
 from bianmin.registry.models import Division
 
 
-class ColumnSerializer(serializers.Serializer):
+class LedgerColumnSerializer(serializers.Serializer):
     key = serializers.CharField(help_text="列代码（小写字母开头）")
     label = serializers.CharField(help_text="列名")
-    source = serializers.ChoiceField(choices=["indicator", "manual", "row"])
+    source = serializers.CharField(
+        help_text="indicator（指标）/ manual（手工填报）/ row（各行指标）"
+    )
     indicator = serializers.CharField(required=False, allow_blank=True, help_text="指标代码")
-    type = serializers.ChoiceField(choices=["int", "decimal", "text", "choice"], required=False)
+    type = serializers.CharField(required=False, help_text="int / decimal / text / choice")
     unit = serializers.CharField(required=False, allow_blank=True)
     min = serializers.CharField(required=False, allow_null=True, allow_blank=True)
     max = serializers.CharField(required=False, allow_null=True, allow_blank=True)
@@ -39,13 +41,15 @@ class ColumnSerializer(serializers.Serializer):
     decimals = serializers.IntegerField(required=False)
 
 
-class TemplateSerializer(serializers.Serializer):
+class LedgerTemplateSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     code = serializers.CharField()
     name = serializers.CharField()
-    frequency = serializers.ChoiceField(choices=["monthly", "quarterly", "yearly"])
-    row_kind = serializers.ChoiceField(choices=["units", "categories", "periods"])
-    columns = ColumnSerializer(many=True)
+    frequency = serializers.CharField(help_text="monthly / quarterly / yearly")
+    row_kind = serializers.CharField(
+        help_text="units（下级单位）/ categories（分类）/ periods（逐月）"
+    )
+    columns = LedgerColumnSerializer(many=True)
     headings = serializers.ListField(
         child=serializers.ListField(child=serializers.DictField()), required=False
     )
@@ -55,7 +59,7 @@ class TemplateSerializer(serializers.Serializer):
     active = serializers.BooleanField(read_only=True)
 
 
-class CellSerializer(serializers.Serializer):
+class LedgerCellSerializer(serializers.Serializer):
     row = serializers.CharField()
     column = serializers.CharField()
     value = serializers.CharField(allow_blank=True, allow_null=True)
@@ -65,7 +69,7 @@ class CellSerializer(serializers.Serializer):
     changed = serializers.BooleanField(read_only=True)
 
 
-class ReportSerializer(serializers.Serializer):
+class LedgerReportSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     template = serializers.CharField(source="template.code")
     template_version = serializers.IntegerField()
@@ -79,30 +83,32 @@ class ReportSerializer(serializers.Serializer):
     return_reason = serializers.CharField()
 
 
-class ReportDetailSerializer(ReportSerializer):
+class LedgerReportDetailSerializer(LedgerReportSerializer):
     columns = serializers.ListField(child=serializers.DictField())
     rows = serializers.ListField(child=serializers.DictField())
-    cells = CellSerializer(many=True)
+    cells = LedgerCellSerializer(many=True)
     missing = serializers.IntegerField()
 
 
-class OpenSerializer(serializers.Serializer):
+class LedgerOpenSerializer(serializers.Serializer):
     template = serializers.CharField(help_text="模板编码")
     division = serializers.CharField(help_text="填报单位区划代码")
     period = serializers.CharField(help_text="所属期：2026-10 / 2026-Q3 / 2026")
 
 
-class CellsInput(serializers.Serializer):
+class LedgerCellsInput(serializers.Serializer):
     cells = serializers.ListField(child=serializers.DictField(), help_text="[{row, column, value}]")
 
 
-class ReasonInput(serializers.Serializer):
+class LedgerReturnInput(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True)
 
 
-class ReportFilter(serializers.Serializer):
+class LedgerReportFilter(serializers.Serializer):
     template = serializers.CharField(required=False)
-    status = serializers.ChoiceField(choices=ReportStatus.values, required=False)
+    status = serializers.CharField(
+        required=False, help_text="draft / submitted / returned / approved"
+    )
     period = serializers.CharField(required=False)
     inbox = serializers.BooleanField(required=False, help_text="只列待我审核的")
 
@@ -134,7 +140,7 @@ def _plain(value) -> str | None:
 
 
 def report_data(report: Report, *, detail: bool = False) -> dict[str, Any]:
-    data = ReportSerializer(report).data
+    data = LedgerReportSerializer(report).data
     if not detail:
         return data
     table = build_table(report)
@@ -164,15 +170,15 @@ def report_data(report: Report, *, detail: bool = False) -> dict[str, Any]:
 @extend_schema(tags=["ledger"])
 class TemplateViewSet(ScopedGenericViewSet):
     queryset = ReportTemplate.objects.none()
-    serializer_class = TemplateSerializer
+    serializer_class = LedgerTemplateSerializer
     lookup_field = "code"
 
-    @extend_schema(summary="报表模板列表", responses={200: TemplateSerializer(many=True)})
+    @extend_schema(summary="报表模板列表", responses={200: LedgerTemplateSerializer(many=True)})
     def list(self, request):
         return Response([_template_data(t) for t in ReportTemplate.objects.order_by("code")])
 
     @extend_schema(
-        summary="一个报表模板", responses={200: TemplateSerializer, **error_responses(404)}
+        summary="一个报表模板", responses={200: LedgerTemplateSerializer, **error_responses(404)}
     )
     def retrieve(self, request, code=None):
         return Response(_template_data(get_object_or_404(ReportTemplate, code=code)))
@@ -180,7 +186,7 @@ class TemplateViewSet(ScopedGenericViewSet):
     def _save(self, request, template):
         if not may_design(request.user):
             raise PermissionDenied()
-        data = _valid(TemplateSerializer, request.data)
+        data = _valid(LedgerTemplateSerializer, request.data)
         saved = services.save_template(
             actor=request.actor,
             user=request.user,
@@ -198,16 +204,16 @@ class TemplateViewSet(ScopedGenericViewSet):
 
     @extend_schema(
         summary="新建报表模板（引用不存在的指标等：400 unknown_indicator）",
-        request=TemplateSerializer,
-        responses={201: TemplateSerializer, **error_responses(400, 403)},
+        request=LedgerTemplateSerializer,
+        responses={201: LedgerTemplateSerializer, **error_responses(400, 403)},
     )
     def create(self, request):
         return Response(self._save(request, None), status=201)
 
     @extend_schema(
         summary="修改报表模板（生成新版本；已建立的报表保持原格式）",
-        request=TemplateSerializer,
-        responses={200: TemplateSerializer, **error_responses(400, 403, 404)},
+        request=LedgerTemplateSerializer,
+        responses={200: LedgerTemplateSerializer, **error_responses(400, 403, 404)},
     )
     def update(self, request, code=None):
         return Response(self._save(request, get_object_or_404(ReportTemplate, code=code)))
@@ -216,18 +222,18 @@ class TemplateViewSet(ScopedGenericViewSet):
 @extend_schema(tags=["ledger"])
 class ReportViewSet(ScopedGenericViewSet):
     queryset = Report.objects.none()
-    serializer_class = ReportSerializer
+    serializer_class = LedgerReportSerializer
 
     def _report(self, pk) -> Report:
         return get_object_or_404(queries.reports(), pk=pk)
 
     @extend_schema(
         summary="报表列表（管辖范围内）",
-        parameters=[ReportFilter],
-        responses={200: ReportSerializer(many=True), **error_responses(400)},
+        parameters=[LedgerReportFilter],
+        responses={200: LedgerReportSerializer(many=True), **error_responses(400)},
     )
     def list(self, request):
-        params = _valid(ReportFilter, request.query_params)
+        params = _valid(LedgerReportFilter, request.query_params)
         qs = queries.inbox(request.user) if params.get("inbox") else queries.reports()
         if params.get("template"):
             qs = qs.filter(template__code=params["template"])
@@ -239,11 +245,11 @@ class ReportViewSet(ScopedGenericViewSet):
 
     @extend_schema(
         summary="开始填报：某单位某期的报表（已有则返回已有的）",
-        request=OpenSerializer,
-        responses={201: ReportDetailSerializer, **error_responses(400, 403, 404)},
+        request=LedgerOpenSerializer,
+        responses={201: LedgerReportDetailSerializer, **error_responses(400, 403, 404)},
     )
     def create(self, request):
-        data = _valid(OpenSerializer, request.data)
+        data = _valid(LedgerOpenSerializer, request.data)
         template = get_object_or_404(ReportTemplate, code=data["template"])
         division = get_object_or_404(Division, code=data["division"])
         report = services.open_report(
@@ -253,20 +259,20 @@ class ReportViewSet(ScopedGenericViewSet):
 
     @extend_schema(
         summary="报表及其全部格子（自动提取、手工填报；已上报的附当前数据与是否变化）",
-        responses={200: ReportDetailSerializer, **error_responses(404)},
+        responses={200: LedgerReportDetailSerializer, **error_responses(404)},
     )
     def retrieve(self, request, pk=None):
         return Response(report_data(self._report(pk), detail=True))
 
     @extend_schema(
         summary="填写手工填报格子（一格有误则全部不保存；已上报的报表：400 frozen）",
-        request=CellsInput,
-        responses={200: ReportDetailSerializer, **error_responses(400, 404)},
+        request=LedgerCellsInput,
+        responses={200: LedgerReportDetailSerializer, **error_responses(400, 404)},
     )
     @action(detail=True, methods=["post"])
     def cells(self, request, pk=None):
         report = self._report(pk)
-        data = _valid(CellsInput, request.data)
+        data = _valid(LedgerCellsInput, request.data)
         values = {
             (str(c.get("row", "")), str(c.get("column", ""))): c.get("value") for c in data["cells"]
         }
@@ -276,7 +282,7 @@ class ReportViewSet(ScopedGenericViewSet):
     @extend_schema(
         summary="上报（期间未结束：period_not_over；必填未填：cells_missing）",
         request=None,
-        responses={200: ReportDetailSerializer, **error_responses(400, 404)},
+        responses={200: LedgerReportDetailSerializer, **error_responses(400, 404)},
     )
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
@@ -286,7 +292,7 @@ class ReportViewSet(ScopedGenericViewSet):
     @extend_schema(
         summary="审核通过（上一级单位）",
         request=None,
-        responses={200: ReportSerializer, **error_responses(400, 403, 404)},
+        responses={200: LedgerReportSerializer, **error_responses(400, 403, 404)},
     )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
@@ -295,12 +301,12 @@ class ReportViewSet(ScopedGenericViewSet):
 
     @extend_schema(
         summary="退回（须写明原因；退回后解冻，可修改后重新上报）",
-        request=ReasonInput,
-        responses={200: ReportSerializer, **error_responses(400, 403, 404)},
+        request=LedgerReturnInput,
+        responses={200: LedgerReportSerializer, **error_responses(400, 403, 404)},
     )
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
-        data = _valid(ReasonInput, request.data)
+        data = _valid(LedgerReturnInput, request.data)
         report = services.return_report(
             actor=request.actor, user=request.user, report=self._report(pk), reason=data["reason"]
         )

@@ -94,6 +94,13 @@ def figures(division: Division, *, month: str | None = None) -> dict[str, Any]:
         "by_unit": by_unit,
         "key_population": population,
         "overdue_by_department": overdue_by_department(division, last),
+        # Chart labels, translated here (the script has no catalogue).
+        "labels": {
+            "overdue": _("超期（红灯）"),
+            "warning": _("临近到期（黄灯）"),
+            "cases": _("件"),
+            "people": _("人"),
+        },
     }
 
 

@@ -7,6 +7,7 @@
     if (!node || typeof window.echarts === "undefined") { return; }
     var data = JSON.parse(node.textContent);
     var meta = data.indicators;
+    var labels = data.labels;
     var charts = [];
     function name(code) { return meta[code] ? meta[code].name : code; }
     function draw(key, option) {
@@ -27,7 +28,7 @@
     var volume = ["cases.received", "cases.closed"].filter(function (c) { return c in data.trend; });
     draw("volume", {
       legend: { top: 0 }, xAxis: { type: "category", data: data.months },
-      yAxis: { type: "value", name: "件" },
+      yAxis: { type: "value", name: labels.cases },
       series: volume.map(function (c) { return { name: name(c), type: "bar", data: data.trend[c] }; })
     });
     var rates = ["cases.on_time_rate", "evaluation.satisfaction_rate"].filter(function (c) { return c in data.trend; });
@@ -42,8 +43,8 @@
       xAxis: { type: "value" },
       yAxis: { type: "category", data: depts.map(function (d) { return d.name; }) },
       series: [
-        { name: "超期", type: "bar", stack: "n", color: "#d64541", data: depts.map(function (d) { return d.overdue; }) },
-        { name: "临近到期", type: "bar", stack: "n", color: "#e6a23c", data: depts.map(function (d) { return d.warning; }) }
+        { name: labels.overdue, type: "bar", stack: "n", color: "#d64541", data: depts.map(function (d) { return d.overdue; }) },
+        { name: labels.warning, type: "bar", stack: "n", color: "#e6a23c", data: depts.map(function (d) { return d.warning; }) }
       ]
     });
     var units = data.units.map(function (u) { return u.name; });
@@ -57,14 +58,14 @@
     }
     draw("units", {
       legend: { top: 0 }, xAxis: { type: "category", data: units, axisLabel: { rotate: 30 } },
-      yAxis: [{ type: "value", name: "件" }, { type: "value", name: "%", max: 100 }],
+      yAxis: [{ type: "value", name: labels.cases }, { type: "value", name: "%", max: 100 }],
       series: unitSeries
     });
     var pop = Object.keys(data.key_population);
     draw("population", {
       legend: { top: 0, type: "scroll" }, tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       xAxis: { type: "category", data: units, axisLabel: { rotate: 30 } },
-      yAxis: [{ type: "value", name: "人" }, { type: "value", name: "%", max: 100 }],
+      yAxis: [{ type: "value", name: labels.people }, { type: "value", name: "%", max: 100 }],
       series: pop.map(function (c) {
         var rate = meta[c] && meta[c].unit === "%";
         return { name: name(c), type: rate ? "line" : "bar", yAxisIndex: rate ? 1 : 0,
