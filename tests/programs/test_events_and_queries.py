@@ -14,6 +14,7 @@ from bianmin.programs.models import Enrolment, Visit
 from bianmin.programs.services import auto_enrol_sweep, enrol, record_visit
 from bianmin.registry.access import scope_for
 from bianmin.registry.models import Person
+from bianmin.registry.services import lifeevents
 from bianmin.registry.services.people import set_life_status, tag_person
 from tests import factories
 from tests.conftest import BAOCHENG, TAINING, WANNIAN
@@ -32,13 +33,10 @@ def lonely_elder(community: str, name: str, age: int = 78) -> Person:
 
 def test_death_exits_every_follow_up_and_consistency_is_clean(enrolment, hypertensive):
     died = timezone.localdate() - dt.timedelta(days=2)
-    set_life_status(
-        actor=SYSTEM, person=hypertensive, status="deceased", date=died, source="公安推送"
+    told = lifeevents.record_death(
+        actor=SYSTEM, person=hypertensive, died_on=died, source="公安推送"
     )
-    # Before the handler ran, the check sees the contradiction the handler must remove.
-    assert [c.pk for c in lifecycle.run_checks(["programs.follow_ups"])] == [enrolment.pk]
-    done = lifecycle.dispatch(LifeEvent(lifecycle.DEATH, hypertensive.pk, died, "公安推送"), SYSTEM)
-    assert any(name == "programs.exit_on_death" for name, _ in done)
+    assert any(o["handler"] == "programs.exit_on_death" for o in told.record.outcomes)
     enrolment.refresh_from_db()
     assert (enrolment.status, enrolment.exit_reason, enrolment.exited_on) == (
         "exited",
@@ -49,12 +47,22 @@ def test_death_exits_every_follow_up_and_consistency_is_clean(enrolment, hyperte
     assert lifecycle.run_checks(["programs.follow_ups"]) == []
 
 
+def test_consistency_check_finds_follow_ups_of_the_dead(enrolment, hypertensive):
+    # A register change that bypassed the life-event service: the check must see it, and
+    # the handler, dispatched, must clear it.
+    died = timezone.localdate()
+    Person.unscoped.filter(pk=hypertensive.pk).update(life_status="deceased", status_date=died)
+    found = lifecycle.run_checks(["programs.follow_ups"])
+    assert [c.pk for c in found] == [enrolment.pk] and "死亡" in found[0].message
+    lifecycle.dispatch(LifeEvent(lifecycle.DEATH, hypertensive.pk, died, "核查"), SYSTEM)
+    assert lifecycle.run_checks(["programs.follow_ups"]) == []
+
+
 def test_move_out_exits_with_reason(enrolment, hypertensive):
     day = timezone.localdate()
     set_life_status(
         actor=SYSTEM, person=hypertensive, status="moved_out", date=day, source="户籍迁出"
     )
-    lifecycle.dispatch(LifeEvent(lifecycle.MOVE_OUT, hypertensive.pk, day, "公安推送"), SYSTEM)
     enrolment.refresh_from_db()
     assert enrolment.exit_reason == "moved_out" and enrolment.next_due_on is None
     assert lifecycle.run_checks(["programs.follow_ups"]) == []
@@ -71,19 +79,30 @@ def test_move_takes_enrolment_and_history_to_the_new_area(
         data=GOOD,
         outcome="continue",
     )
-    new_area = "420103001002"
-    Person.unscoped.filter(pk=hypertensive.pk).update(area_code=new_area)
-    assert lifecycle.run_checks(["programs.follow_ups"])  # area mismatch is reported
-    lifecycle.dispatch(
-        LifeEvent(lifecycle.MOVE, hypertensive.pk, timezone.localdate(), "窗口登记"), SYSTEM
+    grid = factories.grid(WANNIAN, 2)
+    lifeevents.record_move(
+        actor=SYSTEM,
+        person=hypertensive,
+        moved_on=timezone.localdate(),
+        source="窗口登记",
+        grid=grid.code,
     )
     enrolment.refresh_from_db()
-    assert enrolment.area_code == new_area
+    assert enrolment.area_code == grid.code
     assert lifecycle.run_checks(["programs.follow_ups"]) == []
     with acting_in(scope_for(wannian_worker)):
         assert Visit.objects.filter(enrolment=enrolment).count() == 1
+        assert [e.pk for e in queries.due_list(role="grid", on=enrolment.next_due_on)] == [
+            enrolment.pk
+        ]
     with acting_in(scope_for(baocheng_worker)):
         assert not Enrolment.objects.exists()
+
+
+def test_area_mismatch_is_reported(enrolment, hypertensive):
+    Person.unscoped.filter(pk=hypertensive.pk).update(area_code=WANNIAN)
+    found = lifecycle.run_checks(["programs.follow_ups"])
+    assert [c.pk for c in found] == [enrolment.pk]
 
 
 def test_due_list_is_scoped_and_bucketed(bp_program, baocheng_worker, wannian_worker):

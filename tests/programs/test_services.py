@@ -16,6 +16,7 @@ from bianmin.programs.services import (
     record_visit,
 )
 from bianmin.registry.access import actor_for
+from bianmin.registry.models import Person
 from bianmin.registry.services.people import set_life_status
 from tests import factories
 from tests.conftest import BAOCHENG, WANNIAN
@@ -184,10 +185,9 @@ def test_visit_before_enrolment_refused(enrolment):
 
 def test_visit_after_death_refused(enrolment, hypertensive):
     died = timezone.localdate() - dt.timedelta(days=5)
-    # Only the register changed (no life-event dispatch): the visit check must still hold.
-    set_life_status(
-        actor=SYSTEM, person=hypertensive, status="deceased", date=died, source="公安推送"
-    )
+    # The register says deceased although no life event reached the program (a bulk
+    # correction): the visit check holds on its own.
+    Person.unscoped.filter(pk=hypertensive.pk).update(life_status="deceased", status_date=died)
     with pytest.raises(ValidationError) as exc:
         record_visit(
             actor=SYSTEM,
@@ -198,6 +198,7 @@ def test_visit_after_death_refused(enrolment, hypertensive):
             outcome="continue",
         )
     assert code_of(exc) == "after_death"
+    assert not Visit.objects.exists()
     # A visit made before the death may still be recorded late.
     record_visit(
         actor=SYSTEM,
@@ -207,6 +208,26 @@ def test_visit_after_death_refused(enrolment, hypertensive):
         data=GOOD,
         outcome="continue",
     )
+
+
+def test_death_registered_ends_follow_ups(enrolment, hypertensive):
+    set_life_status(
+        actor=SYSTEM,
+        person=hypertensive,
+        status="deceased",
+        date=timezone.localdate() - dt.timedelta(days=1),
+        source="公安推送",
+    )
+    with pytest.raises(ValidationError) as exc:
+        record_visit(
+            actor=SYSTEM,
+            enrolment=enrolment,
+            visited_on=timezone.localdate(),
+            kind="home",
+            data=GOOD,
+            outcome="continue",
+        )
+    assert code_of(exc) == "not_enrolled"
 
 
 def test_visit_for_someone_not_enrolled_refused(bp_program, hypertensive):

@@ -43,9 +43,11 @@ def on_move_out(event: LifeEvent, actor: Any) -> str | None:
 
 
 def on_move(event: LifeEvent, actor: Any) -> str | None:
-    """The person's area comes from the event (`area_code` or `grid`) or, failing that, from
-    the person row the registry has already updated."""
-    area = event.data.get("area_code") or event.data.get("grid")
+    """The person's area comes from the event (`to.area_code` as the registry's
+    `record_move` sends it, or a bare `area_code`/`grid`) or, failing that, from the person
+    row the registry has already updated."""
+    to = event.data.get("to") or {}
+    area = to.get("area_code") or event.data.get("area_code") or event.data.get("grid")
     if not area:
         area = (
             Person.unscoped.filter(pk=event.person_id).values_list("area_code", flat=True).first()

@@ -29,7 +29,7 @@ def _widget(f: dict[str, Any]) -> forms.Widget:
     if kind == "bool":
         return forms.Select(choices=[("", "—"), ("true", _("是")), ("false", _("否"))])
     if kind == "date":
-        return forms.DateInput(attrs={"type": "date"})
+        return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     return (
         forms.Textarea(attrs={"rows": 2}) if f.get("max_length", 500) > 100 else forms.TextInput()
     )
@@ -37,14 +37,14 @@ def _widget(f: dict[str, Any]) -> forms.Widget:
 
 class VisitForm(forms.Form):
     visited_on = forms.DateField(
-        label=_("随访日期"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("随访日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     kind = forms.ChoiceField(label=_("随访方式"), choices=VisitKind.choices)
     outcome = forms.ChoiceField(label=_("随访结果"), required=False)
     next_due_on = forms.DateField(
         label=_("约定下次随访"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("不填则按项目周期自动计算。"),
     )
     notes = forms.CharField(
@@ -62,7 +62,7 @@ class VisitForm(forms.Form):
             del self.fields["outcome"]
         self.data_keys = []
         for f in visitforms.fields_of(program.form_schema):
-            label = f["label"] + (f" （{f['unit']}）" if f.get("unit") else "")
+            label = f["label"] + (f"（{f['unit']}）" if f.get("unit") else "")
             field = forms.CharField(
                 label=label, required=False, widget=_widget(f), help_text=f.get("help", "")
             )
@@ -85,7 +85,7 @@ class VisitForm(forms.Form):
 class EnrolForm(forms.Form):
     program = forms.ModelChoiceField(label=_("项目"), queryset=Program.objects.none())
     enrolled_on = forms.DateField(
-        label=_("纳入日期"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("纳入日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     note = forms.CharField(label=_("纳入说明"), required=False, max_length=200)
 
@@ -97,7 +97,9 @@ class EnrolForm(forms.Form):
 
 class ExitForm(forms.Form):
     reason = forms.ChoiceField(label=_("结案原因"), choices=ExitReason.choices)
-    on = forms.DateField(label=_("结案日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(
+        label=_("结案日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     note = forms.CharField(label=_("结案说明"), required=False, max_length=200)
 
     def __init__(self, *args: Any, **kwargs: Any):
@@ -107,9 +109,13 @@ class ExitForm(forms.Form):
 
 class CoverageForm(forms.Form):
     start = forms.DateField(
-        label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("起始日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     end = forms.DateField(
-        label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("截止日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     area = forms.RegexField(label=_("区划"), regex=r"^\d{0,14}$", required=False)

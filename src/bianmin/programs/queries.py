@@ -40,8 +40,9 @@ def due_list(
     today), `today`, `week` (today and the six days after) or `all` (overdue or due within the
     week), earliest first. One range scan of the partial (area_code, next_due_on) index.
 
-    No joins here: sorting thousands of rows (a township) must not drag the person row of
-    each along. Page through this, then load the page's rows with `with_details`."""
+    For long lists page through its ids (`.values_list("pk", flat=True)`, which drops the
+    joins) and load the page's rows with `with_details`: sorting a township's thousands of
+    rows must not drag the person row of each along (bench/programs_due.py)."""
     on = on or timezone.localdate()
     qs = Enrolment.objects.filter(status=EnrolmentStatus.ACTIVE)
     if bucket == "overdue":
@@ -56,7 +57,7 @@ def due_list(
         qs = qs.filter(program=program)
     elif role and role != Role.ADMIN:
         qs = qs.filter(program_id__in=list(programs_for_role(role).values_list("pk", flat=True)))
-    return qs.order_by("next_due_on", "id")
+    return qs.select_related("program", "person", "responsible_unit").order_by("next_due_on", "id")
 
 
 def with_details(ids: list[int]) -> list[Enrolment]:
