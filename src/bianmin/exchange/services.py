@@ -99,6 +99,23 @@ def add_client(
     return client, secret
 
 
+@transaction.atomic
+def disable_client(*, actor: Actor, client_id: str) -> ExchangeClient:
+    _require_admin(actor)
+    client = ExchangeClient.objects.get(client_id=client_id)
+    client.active = False
+    client.save(update_fields=["active"])
+    audit.record(
+        actor,
+        AuditAction.UPDATE,
+        object_type="exchange_client",
+        object_id=client.pk,
+        object_label=client.client_id,
+        changes={"active": False},
+    )
+    return client
+
+
 def log_push(
     *,
     client: ExchangeClient | None,

@@ -1,5 +1,16 @@
+"""/exchange/ — administrators' pages of the department exchange."""
+
 from __future__ import annotations
+
+from django.urls import path
+
+from bianmin.exchange import views
 
 app_name = "exchange"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("dead-letters/", views.dead_letters, name="dead-letters"),
+    path("dead-letters/<int:pk>/", views.dead_letter, name="dead-letter"),
+    path("pushes/", views.pushes, name="pushes"),
+    path("life-events/", views.life_events, name="life-events"),
+]

@@ -1,0 +1,145 @@
+"""/exchange/ — administrators' pages: the dead-letter list (review, correct and retry, or
+discard with a reason), the push log, and the life events recorded."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from bianmin.core.errors import message_of
+from bianmin.exchange import services
+from bianmin.exchange.models import (
+    DeadLetter,
+    DeadLetterStatus,
+    LifeEventRecord,
+    PushLog,
+    RecordKind,
+)
+from bianmin.exchange.records import FIELDS
+from bianmin.workbench.common import admin_required, paginate, query_without_page
+
+
+class DeadLetterFilter(forms.Form):
+    status = forms.ChoiceField(
+        label=_("状态"),
+        choices=[("", _("全部")), *DeadLetterStatus.choices],
+        required=False,
+    )
+    kind = forms.ChoiceField(
+        label=_("种类"), choices=[("", _("全部")), *RecordKind.choices], required=False
+    )
+
+
+FIELD_LABELS = {
+    "died_on": _("死亡日期"),
+    "moved_on": _("变更日期"),
+    "grid": _("网格编码"),
+    "address": _("现居住地址"),
+    "reason": _("死亡原因"),
+    "reference": _("来源文书号"),
+    "destination": _("迁往地"),
+    "registered_on": _("登记日期"),
+    "employer": _("用人单位"),
+    "certificate_no": _("就业创业证编号"),
+    "certificate_type": _("证照类型"),
+    "number": _("证照编号"),
+    "issued_on": _("发证日期"),
+    "valid_until": _("有效期至"),
+}
+
+
+class RetryForm(forms.Form):
+    """Corrections: only the fields filled in replace the pushed values."""
+
+    id_number = forms.CharField(label=_("更正身份证号码"), max_length=32, required=False)
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, (_required, max_len) in FIELDS.get(kind, {}).items():
+            self.fields[name] = forms.CharField(label=name, max_length=max_len, required=False)
+
+
+class DiscardForm(forms.Form):
+    reason = forms.CharField(label=_("作废理由"), max_length=300)
+
+
+@admin_required
+@require_GET
+def dead_letters(request: HttpRequest) -> HttpResponse:
+    form = DeadLetterFilter(request.GET or {"status": DeadLetterStatus.OPEN})
+    rows = DeadLetter.objects.select_related("client__department")
+    if form.is_valid():
+        if form.cleaned_data["status"]:
+            rows = rows.filter(status=form.cleaned_data["status"])
+        if form.cleaned_data["kind"]:
+            rows = rows.filter(kind=form.cleaned_data["kind"])
+    context = {"form": form, "page": paginate(request, rows), "query": query_without_page(request)}
+    return render(request, "exchange/dead_letters.html", context)
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def dead_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = get_object_or_404(DeadLetter.objects.select_related("client__department"), pk=pk)
+    retry_form = RetryForm(kind=letter.kind)
+    discard_form = DiscardForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "retry":
+                retry_form = RetryForm(request.POST, kind=letter.kind)
+                if retry_form.is_valid():
+                    result = services.retry_dead_letter(
+                        actor=request.actor, letter=letter, corrections=retry_form.cleaned_data
+                    )
+                    if result["status"] == "applied":
+                        messages.success(request, _("已更正并重新应用。"))
+                        return redirect("exchange:dead-letters")
+                    messages.error(request, result["detail"])
+                    return redirect("exchange:dead-letter", pk=pk)
+            elif action == "discard":
+                discard_form = DiscardForm(request.POST)
+                if discard_form.is_valid():
+                    services.discard_dead_letter(
+                        actor=request.actor,
+                        letter=letter,
+                        reason=discard_form.cleaned_data["reason"],
+                    )
+                    messages.success(request, _("已作废。"))
+                    return redirect("exchange:dead-letters")
+        except ValidationError as e:
+            messages.error(request, message_of(e))
+    context = {
+        "letter": letter,
+        "retry_form": retry_form,
+        "discard_form": discard_form,
+        "payload": sorted(letter.payload_masked.items()),
+    }
+    return render(request, "exchange/dead_letter.html", context)
+
+
+@admin_required
+@require_GET
+def pushes(request: HttpRequest) -> HttpResponse:
+    rows = PushLog.objects.select_related("client__department")
+    outcome = request.GET.get("outcome", "")
+    if outcome:
+        rows = rows.filter(outcome=outcome)
+    context = {"page": paginate(request, rows), "query": query_without_page(request)}
+    return render(request, "exchange/pushes.html", context)
+
+
+@admin_required
+@require_GET
+def life_events(request: HttpRequest) -> HttpResponse:
+    rows = LifeEventRecord.objects.select_related("person", "family_notified")
+    kind = request.GET.get("kind", "")
+    if kind:
+        rows = rows.filter(kind=kind)
+    context = {"page": paginate(request, rows), "query": query_without_page(request)}
+    return render(request, "exchange/life_events.html", context)
