@@ -108,3 +108,17 @@ def test_api_scope_and_unknown_place(actor, hotel):
     assert response.status_code == 201 and response.json()["grade"] == "C"
     history = own.get(f"/api/v1/hygiene/places/{hotel.pk}/").json()
     assert history["grade"] == "C" and len(history["inspections"]) == 1
+
+
+def test_api_errors_in_english(actor, hotel):
+    client = api_as(factories.staff("dazhi_doc_en", role="doctor", division=DAZHI_STREET))
+    scores = scores_for("hotel", Decimal(95))
+    scores[next(iter(scores))] = "11"
+    response = client.post(
+        f"/api/v1/hygiene/places/{hotel.pk}/inspections/",
+        {"inspected_on": "2026-03-10", "inspectors": "李华、张伟", "scores": scores},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400 and response.json()["code"] == "score_range"
+    assert "must score between 0 and 10.0" in response.json()["detail"]

@@ -161,3 +161,15 @@ def test_api_self_assessment_errors_and_scope(clock, street_centre, village_cent
         format="json",
     )
     assert ok.status_code == 201
+
+
+def test_api_errors_in_english(clock, street_centre):
+    client = api_as(factories.staff("dazhi_en", role="clerk", division=DAZHI_STREET))
+    response = client.post(
+        f"{API}months/self-assessments/",
+        {"centre": street_centre.code, "month": "2026-10", "scores": FULL},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert "the deadline has passed" in response.json()["detail"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.decorators import action
@@ -90,7 +91,7 @@ class PlanViewSet(ScopedGenericViewSet):
         try:
             day = dt.date.fromisoformat(f"{text}-01")
         except ValueError:
-            raise exceptions.ValidationError({"month": ["月份格式应为“YYYY-MM”。"]}) from None
+            raise exceptions.ValidationError({"month": [_("月份格式应为“YYYY-MM”。")]}) from None
         rows = [
             p
             for _day, plans in queries.month_calendar(year=day.year, month=day.month)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.decorators import action
@@ -29,7 +30,7 @@ def _require_rater(request) -> None:
     from bianmin.ratings.views import may_rate
 
     if not may_rate(request.user):
-        raise exceptions.PermissionDenied("只有监察人员和系统管理员可以进行星级评定。")
+        raise exceptions.PermissionDenied(_("只有监察人员和系统管理员可以进行星级评定。"))
 
 
 @extend_schema(tags=["ratings"])
@@ -117,7 +118,7 @@ class YearViewSet(ScopedGenericViewSet):
         try:
             return int(request.query_params.get("year") or request.data.get("year") or today().year)
         except (TypeError, ValueError):
-            raise exceptions.ValidationError({"year": ["年度无效。"]}) from None
+            raise exceptions.ValidationError({"year": [_("年度无效。")]}) from None
 
     @extend_schema(summary="年度奖励名单、警告名单与已下发的通知（?year=）", responses={200: None})
     def list(self, request):
