@@ -115,8 +115,8 @@ class TestApplicantPanel:
         suggested = [i.code for i in response.context["panel"].suggested]
         assert ELDERLY in suggested  # 82 years old: 高龄津贴
         assert "WJ-004" not in suggested  # an organisation's licence
-        # No certificates section until the certificate library exists.
-        assert "电子证照" not in html
+        # The certificate library's section (certificates app), empty for this resident.
+        assert 'data-testid="holder-certificates"' in html and "暂无电子证照" in html
 
     def test_only_items_this_level_accepts_are_offered(self, at_counter):
         codes = {i.code for i in at_counter.get(APPLICANT).context["items"]}
