@@ -52,10 +52,17 @@ def active_enrolment(*, program: Program, person: Person | int) -> Enrolment:
     return found
 
 
-def _new_enrolment(program: Program, person: Person, on: dt.date, **extra) -> Enrolment:
+def _new_enrolment(
+    program: Program, person: Person, on: dt.date, *, units: dict | None = None, **extra
+) -> Enrolment:
     from bianmin.programs.services.visits import compute_next_due
 
-    unit = responsible_unit(program, person.area_code)
+    if units is None:
+        unit = responsible_unit(program, person.area_code)
+    else:  # a sweep: one look-up per area, not per person
+        if person.area_code not in units:
+            units[person.area_code] = responsible_unit(program, person.area_code)
+        unit = units[person.area_code]
     enrolment = Enrolment(
         program=program,
         person=person,
@@ -203,8 +210,9 @@ def auto_enrol_sweep(*, on: dt.date | None = None, actor: Actor = SYSTEM) -> dic
 def _sweep_program(program: Program, on: dt.date, actor: Actor) -> dict[str, int]:
     eligible = rules.eligible_people(program.eligibility, on=on, manager=Person.unscoped)
     known = Enrolment.unscoped.filter(program=program).values("person_id")
+    units: dict = {}
     new = [
-        _new_enrolment(program, p, on, enrolment_mode=EnrolmentMode.AUTO)
+        _new_enrolment(program, p, on, units=units, enrolment_mode=EnrolmentMode.AUTO)
         for p in eligible.exclude(pk__in=known).only("pk", "area_code", "birth_date")
     ]
     Enrolment.unscoped.bulk_create(new, batch_size=1000)
