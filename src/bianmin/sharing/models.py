@@ -280,7 +280,7 @@ class SharedMaterial(models.Model):
     item_name = models.CharField(_("事项名称"), max_length=200)
     source_code = models.CharField(_("共享来源代码"), max_length=40)
     source_label = models.CharField(_("来源"), max_length=200)
-    certificate_identifier = models.CharField(_("证照标识"), max_length=80, blank=True)
+    certificate_identifier = models.CharField(_("证照标识"), max_length=120, blank=True)
     found = models.BooleanField(_("已获取"), default=False)
     reason = models.CharField(_("未获取原因"), max_length=200, blank=True)
     access = models.ForeignKey(

@@ -132,7 +132,7 @@ class Migration(migrations.Migration):
                 ('item_name', models.CharField(max_length=200, verbose_name='事项名称')),
                 ('source_code', models.CharField(max_length=40, verbose_name='共享来源代码')),
                 ('source_label', models.CharField(max_length=200, verbose_name='来源')),
-                ('certificate_identifier', models.CharField(blank=True, max_length=80, verbose_name='证照标识')),
+                ('certificate_identifier', models.CharField(blank=True, max_length=120, verbose_name='证照标识')),
                 ('found', models.BooleanField(default=False, verbose_name='已获取')),
                 ('reason', models.CharField(blank=True, max_length=200, verbose_name='未获取原因')),
                 ('fetched_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='获取时间')),

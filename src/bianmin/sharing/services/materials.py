@@ -124,7 +124,7 @@ def satisfy_materials(
                 "item_name": item.name,
                 "source_code": source,
                 "source_label": str(label)[:200],
-                "certificate_identifier": ident[:80],
+                "certificate_identifier": ident[:120],
                 "found": found,
                 "reason": str(reason)[:200],
                 "access": access,

@@ -1,0 +1,25 @@
+"""`{% material_source case code as src %}`: where a case's shared material came from, for the
+case page's materials table (one query per case, kept on the case object)."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import gettext as _
+
+from bianmin.sharing.queries import sources_of
+
+register = template.Library()
+
+
+@register.simple_tag
+def material_source(case, code: str) -> str:
+    sources = getattr(case, "_shared_sources", None)
+    if sources is None:
+        sources = sources_of(case)
+        case._shared_sources = sources
+    row = sources.get(code)
+    if row is None:
+        return ""
+    if row.found:
+        return row.source_label
+    return _("未能获取：%(reason)s") % {"reason": row.reason}

@@ -1,0 +1,144 @@
+"""Materials satisfied by sharing: fetched at intake, on file with their source, counted."""
+
+from __future__ import annotations
+
+import sys
+import types
+
+import pytest
+from django.utils import timezone
+
+from bianmin.cases.models import CaseStatus, IntakeChannel
+from bianmin.cases.services import intake
+from bianmin.core.audit import Actor
+from bianmin.registry.access import actor_for
+from bianmin.sharing import queries
+from bianmin.sharing.models import AccessOutcome, DataAccess, SharedMaterial
+from tests.cases import builders
+from tests.sharing.conftest import grant
+
+pytestmark = pytest.mark.django_db
+
+# 居住证 from the e-certificate library besides the shared 身份证 data.
+WITH_CERTIFICATE = [
+    *builders.ELDERLY_MATERIALS,
+    ("permit", "居住证", "original", "mandatory", True, "residence_permit", ""),
+]
+
+
+def window_intake(clerk, item, applicant, provided=builders.COMPLETE):
+    return intake.take_in(
+        actor=actor_for(clerk),
+        item=item,
+        applicant=applicant,
+        provided=provided,
+        channel=IntakeChannel.WINDOW,
+    )
+
+
+def test_a_shared_material_is_fetched_and_not_asked(dazhi_clerk, elderly_item, applicant):
+    grant("id_card", "MZ")  # the item's department (民政) may read 身份证 data
+    result = window_intake(dazhi_clerk, elderly_item, applicant)
+    case = result.case
+    assert case.status == CaseStatus.IN_REVIEW
+    assert "id_card" not in {c.code for c in result.precheck.missing}
+    row = SharedMaterial.objects.get(case=case)
+    assert row.found and row.code == "id_card" and row.source_code == "id_card"
+    assert row.source_label == "共享数据：居民身份证信息（公安）"
+    access = DataAccess.objects.get(case=case)
+    assert access.outcome == AccessOutcome.ALLOWED and access.department_id == "MZ"
+    assert case.case_no in access.purpose and access.person == applicant.person
+    assert queries.sources_of(case)["id_card"] == row
+
+
+def test_a_refused_fetch_is_recorded_and_does_not_fail_the_intake(
+    dazhi_clerk, elderly_item, applicant
+):
+    result = window_intake(dazhi_clerk, elderly_item, applicant)  # no grant for 民政
+    assert result.accepted
+    row = SharedMaterial.objects.get(case=result.case)
+    assert not row.found and "未获得" in row.reason
+    assert DataAccess.objects.get().reason_code == "no_grant"
+
+
+def test_a_handed_in_material_is_not_fetched(dazhi_clerk, elderly_item, applicant):
+    grant("id_card", "MZ")
+    result = window_intake(dazhi_clerk, elderly_item, applicant, [*builders.COMPLETE, "id_card"])
+    assert not SharedMaterial.objects.filter(case=result.case).exists()
+    assert not DataAccess.objects.exists()
+
+
+def test_a_certificate_stands_in_for_a_material(dazhi_clerk, applicant, monkeypatch):
+    item = builders.item("MZ-GLJT-009", materials=WITH_CERTIFICATE)
+    grant("id_card", "MZ")
+    asked = []
+
+    def current_certificate(*, holder, type_code):
+        asked.append((holder, type_code))
+        return types.SimpleNamespace(identifier="JZZ-420102-2026-000123")
+
+    fake = types.ModuleType("bianmin.certificates.queries")
+    fake.current_certificate = current_certificate
+    monkeypatch.setitem(sys.modules, "bianmin.certificates.queries", fake)
+    result = window_intake(dazhi_clerk, item, applicant)
+    assert asked == [(applicant.person, "residence_permit")]
+    permit = SharedMaterial.objects.get(case=result.case, code="permit")
+    assert permit.found and permit.certificate_identifier == "JZZ-420102-2026-000123"
+    assert permit.source_label == "电子证照：居住证 JZZ-420102-2026-000123"
+
+
+def test_online_applications_are_satisfied_too(elderly_item, applicant):
+    grant("id_card", "MZ")
+    result = intake.submit_online(
+        actor=Actor(name="王秀英"),
+        item=elderly_item,
+        applicant=applicant,
+        provided=[{"code": c, "form": "electronic"} for c in builders.COMPLETE],
+    )
+    assert SharedMaterial.objects.get(case=result.case).found
+
+
+def test_monthly_count_per_item(dazhi_clerk, elderly_item, applicant, jianghan_resident):
+    from bianmin.cases.services.precheck import Applicant
+
+    grant("id_card", "MZ")
+    window_intake(dazhi_clerk, elderly_item, applicant)
+    window_intake(dazhi_clerk, elderly_item, Applicant(person=jianghan_resident))
+    month = timezone.localdate().strftime("%Y-%m")
+    [row] = queries.materials_stats(month)
+    assert row["item_code"] == elderly_item.code
+    assert (row["satisfied"], row["from_shared_data"], row["cases"]) == (2, 2, 2)
+    assert queries.materials_stats("2001-01") == []
+    with pytest.raises(ValueError):
+        queries.materials_stats("2026-13")
+
+
+WITH_DISABILITY_CARD = [
+    *builders.ELDERLY_MATERIALS,
+    ("card", "残疾人证", "original", "mandatory", True, "disability_card", ""),
+]
+
+
+def test_a_real_e_certificate_is_attached(dazhi_clerk, applicant):
+    import datetime as dt
+
+    from bianmin.certificates.services.issuing import issue_certificate
+    from tests.certificates.conftest import make_issuer
+
+    item = builders.item("MZ-CJBT-009", materials=WITH_DISABILITY_CARD)
+    grant("id_card", "MZ")
+    cert = issue_certificate(
+        actor=Actor(name="pytest"),
+        type_code="disability_card",
+        holder=applicant.person,
+        issuer=make_issuer("CL", body9="011111118"),
+        data={"disability_kind": "肢体残疾", "disability_grade": "三级"},
+        issued_on=dt.date(2024, 3, 1),
+    )
+    result = window_intake(dazhi_clerk, item, applicant)
+    card = SharedMaterial.objects.get(case=result.case, code="card")
+    assert card.found and card.certificate_identifier == cert.identifier
+    assert card.source_label == f"电子证照：残疾人证 {cert.identifier}"
+    assert (
+        DataAccess.objects.get(case=result.case, item_code="disability_card").outcome == "allowed"
+    )
