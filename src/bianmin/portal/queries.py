@@ -116,8 +116,14 @@ def describe(entries: list[AuditEntry], *, own_user_id: int) -> list[AccessRow]:
             who, unit = member.get_role_display(), units.get(e.org_unit_code, member.org_unit.name)
         else:
             who, unit = str(_("系统")), units.get(e.org_unit_code, "")
+        shared = e.changes.get("shared_item_name") if isinstance(e.changes, dict) else None
         if e.object_type == "case":
             what = str(_("办件 %(no)s") % {"no": e.object_id})
+        elif shared:
+            # A read through the sharing gate (sharing.services.fetch): the item and the
+            # department that used it.
+            dept = e.changes.get("department_name") or ""
+            what = f"{shared}（{dept}）" if dept else shared
         else:
             what = str(_("个人基本信息"))
         rows.append(AccessRow(e.at, who, unit, e.get_action_display(), what, e.purpose))
