@@ -173,3 +173,14 @@ def test_api_errors_in_english(clock, street_centre):
     )
     assert response.status_code == 400
     assert "the deadline has passed" in response.json()["detail"]
+
+
+def test_table_by_district(clock, supervisor, street_centre):
+    wannian = factories.org_unit(WANNIAN)
+    services.compute_month(actor=_actor(), month="2026-10", on=dt.date(2026, 11, 5))
+    client = signed_in(supervisor)
+    page = client.get("/ratings/?month=2026-10").content.decode()
+    assert 'value="420102"' in page and "江岸区 · 大智街道" in page
+    assert street_centre.name in page and wannian.name in page
+    only = client.get("/ratings/?month=2026-10&area=420102").content.decode()
+    assert street_centre.name in only and wannian.name not in only

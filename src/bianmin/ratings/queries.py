@@ -14,6 +14,22 @@ from bianmin.ratings.models import Dimension, Inspection, MonthlyRating, SelfAss
 LIST_MONTHS = 6
 
 
+def area_choices() -> list[tuple[str, str]]:
+    """Districts and streets in the acting user's area that have rated centres, for the
+    table's filter: (division prefix, "江岸区" / "江岸区 · 大智街道")."""
+    from bianmin.ratings.services.common import rated_centres
+    from bianmin.registry.models import Division
+
+    prefixes = {c.division.prefix for c in rated_centres()}
+    wanted = {p[:6] for p in prefixes} | {p[:9] for p in prefixes}
+    divisions = Division.objects.filter(prefix__in=wanted).order_by("code")
+    names = {d.prefix: d.name for d in divisions}
+    return [
+        (d.prefix, d.name if len(d.prefix) == 6 else f"{names.get(d.prefix[:6], '')} · {d.name}")
+        for d in divisions
+    ]
+
+
 def month_table(*, month: str, area: str = "") -> QuerySet[MonthlyRating]:
     rows = MonthlyRating.objects.filter(month=month).select_related("centre__division__parent")
     if area:

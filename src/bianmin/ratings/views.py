@@ -65,6 +65,8 @@ def month_table(request: HttpRequest) -> HttpResponse:
         "published": any(r.locked for r in rows),
         "may_rate": may_rate(request.user),
         "dimensions": scheme.ORDER,
+        "areas": queries.area_choices(),
+        "area": form.data.get("area", "").strip(),
         "bands": scheme.STAR_BANDS,
     }
     return render(request, "ratings/month.html", context)
