@@ -132,3 +132,24 @@ def test_program_pages_and_coverage(enrolment, baocheng_worker):
     cov = client.get("/programs/list/test-bp/coverage/")
     assert cov.status_code == 200 and "管理率" in cov.content.decode()
     assert client.get("/programs/list/test-bp/coverage/", {"area": "420103"}).status_code == 403
+
+
+def test_visit_form_refused_to_a_role_without_grant(enrolment):
+    from tests import factories
+
+    clerk = factories.staff("clerk3", role="clerk", division="420102002003")
+    client = signed_in(clerk)
+    url = f"/programs/enrolments/{enrolment.pk}/visit/"
+    assert client.get(url).status_code == 403
+    r = client.post(
+        url,
+        {
+            "visited_on": str(timezone.localdate()),
+            "kind": "clinic",
+            "d_sbp": "130",
+            "d_dbp": "80",
+            "d_control": "good",
+            "outcome": "continue",
+        },
+    )
+    assert r.status_code == 403 and not Visit.objects.exists()

@@ -17,6 +17,7 @@ from bianmin.programs import queries, visitforms
 from bianmin.programs.forms import DATA_PREFIX, EnrolForm, ExitForm, VisitForm
 from bianmin.programs.models import Enrolment, Program
 from bianmin.programs.services import enrol, exit_enrolment, record_visit
+from bianmin.programs.services.common import check_grant
 from bianmin.registry.access import staff_of
 from bianmin.registry.models import Person
 from bianmin.registry.services.people import access_person
@@ -93,6 +94,7 @@ def _history(enrolment: Enrolment, limit: int = 20) -> list[dict]:
 def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
     enrolment = _enrolment(request, pk)
     program = enrolment.program
+    check_grant(request.actor, program)  # no form for a role the program is not for
     form = VisitForm(request.POST or None, program=program)
     status = 200
     if request.method == "POST":
