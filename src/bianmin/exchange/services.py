@@ -76,7 +76,7 @@ def add_client(
     _require_admin(actor)
     dept = Department.objects.filter(code=department).first()
     if dept is None:
-        raise error("unknown_department", field="department", code=department)
+        raise error("unknown_department", field="department", department=department)
     kinds = list(kinds or DEFAULT_KINDS.get(dept.code, [DEATH]))
     unknown = [k for k in kinds if k not in RecordKind.values]
     if unknown:

@@ -44,7 +44,7 @@ MESSAGES = {
     "invalid_choice": _("取值无效。"),
     "reason_required": _("请填写理由。"),
     "dead_letter_closed": _("该记录已处理。"),
-    "unknown_department": _("部门“%(code)s”不存在。"),
+    "unknown_department": _("部门“%(department)s”不存在。"),
 }
 
 
