@@ -8,7 +8,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from bianmin.core.api import ScopedAPIView, error_responses
-from bianmin.health import fhir
+from bianmin.health import fhir, sharing
 from bianmin.health.models import Referral
 from bianmin.health.services import records
 
@@ -100,3 +100,21 @@ class ReferralListView(ScopedAPIView):
     def get(self, request):
         items = Referral.objects.select_related("record").order_by("-requested_on", "-id")[:200]
         return Response(ReferralSerializer(items, many=True).data)
+
+
+class SummaryView(ScopedAPIView):
+    """健康档案摘要: the area's health team directly; anyone else through the sharing gate
+    (grant and the resident's consent), `?purpose=` required there."""
+
+    @extend_schema(
+        summary="健康档案摘要（区域外经共享授权与本人同意）",
+        responses={200: OpenApiTypes.OBJECT, **error_responses(400, 403, 404)},
+        tags=["health"],
+    )
+    def get(self, request, record_code: str):
+        data = sharing.read_summary(
+            actor=request.actor,
+            record_code=record_code,
+            purpose=request.query_params.get("purpose", ""),
+        )
+        return Response({"record_code": record_code, "summary": data})

@@ -12,13 +12,14 @@ class HealthConfig(AppConfig):
 
     def ready(self) -> None:
         from bianmin.core import demo, nav
-        from bianmin.health import programs
+        from bianmin.health import programs, sharing
         from bianmin.health.demo import load_demo_health
         from bianmin.health.services import lifecycle
         from bianmin.registry.models import Role
 
         lifecycle.register()
         programs.register()
+        sharing.register()
         demo.register("health", load_demo_health, order=60)
         doctors = {Role.DOCTOR}
         nav.register_staff(
