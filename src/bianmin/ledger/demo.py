@@ -7,6 +7,7 @@ import random
 from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from bianmin.core.audit import Actor
 from bianmin.ledger import periods
@@ -193,6 +194,13 @@ def load_demo(*, seed: int, log: Callable[[str], None]) -> None:
                 actor=actor_for(reviewer), user=reviewer, report=report,
                 reason="入户走访户次与网格员工作日志不符，请核实后重新上报。",
             )  # fmt: skip
+    # This month's, being filled in: people imported today count from this month on (the
+    # population indicators are "as at month end" by the record's creation date).
+    current = periods.containing("monthly", timezone.localdate())
+    report = open_report(
+        actor=filler, template=basic, division=divisions[BAOCHENG], period=current.key
+    )
+    _fill(report, filler, rng, leave_empty=3)
     # 重点人群台帐 of 保成社区: a draft with two cells still to fill.
     report = open_report(
         actor=filler, template=templates["key-population-ledger"], division=divisions[BAOCHENG],
@@ -212,4 +220,4 @@ def load_demo(*, seed: int, log: Callable[[str], None]) -> None:
         actor=street, template=templates["ratings-quarterly"], division=divisions[DAZHI],
         period=quarter,
     )  # fmt: skip
-    log(f"电子台帐：{len(templates)} 个报表模板，6 份报表（{month}、{quarter}）。")
+    log(f"电子台帐：{len(templates)} 个报表模板，7 份报表（{month}、{current.key}、{quarter}）。")
