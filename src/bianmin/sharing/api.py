@@ -20,7 +20,7 @@ def _staff(request):
     return getattr(request.user, "staff", None)
 
 
-class ItemSerializer(serializers.ModelSerializer):
+class SharedItemSerializer(serializers.ModelSerializer):
     owner_name = serializers.CharField(source="owner.name", read_only=True)
     has_provider = serializers.BooleanField(read_only=True)
 
@@ -29,7 +29,7 @@ class ItemSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "owner", "owner_name", "sensitivity", "fields", "has_provider"]
 
 
-class RequestSerializer(serializers.ModelSerializer):
+class SharingRequestSerializer(serializers.ModelSerializer):
     department_name = serializers.CharField(source="department.name", read_only=True)
     item_name = serializers.CharField(source="item.name", read_only=True)
 
@@ -51,7 +51,7 @@ class RequestSerializer(serializers.ModelSerializer):
         ]
 
 
-class RequestInputSerializer(serializers.Serializer):
+class SharingRequestInputSerializer(serializers.Serializer):
     item = serializers.CharField()
     purpose = serializers.CharField(max_length=200)
     scope_prefix = serializers.CharField(max_length=14)
@@ -59,13 +59,13 @@ class RequestInputSerializer(serializers.Serializer):
     department = serializers.CharField(required=False, help_text="仅系统管理员代部门申请时填写")
 
 
-class DecisionInputSerializer(serializers.Serializer):
+class SharingDecisionSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
     until = serializers.DateField(required=False, help_text="同意时可缩短期限")
     scope_prefix = serializers.CharField(required=False, max_length=14)
 
 
-class GrantSerializer(serializers.ModelSerializer):
+class SharingGrantSerializer(serializers.ModelSerializer):
     department_name = serializers.CharField(source="department.name", read_only=True)
     item_name = serializers.CharField(source="item.name", read_only=True)
     state = serializers.SerializerMethodField()
@@ -91,7 +91,7 @@ class GrantSerializer(serializers.ModelSerializer):
         return queries.grant_state(obj)
 
 
-class ConsentSerializer(serializers.ModelSerializer):
+class SharingConsentSerializer(serializers.ModelSerializer):
     person_name = serializers.CharField(source="person.name", read_only=True)
     item_name = serializers.CharField(source="item.name", read_only=True)
 
@@ -109,7 +109,7 @@ class ConsentSerializer(serializers.ModelSerializer):
         ]
 
 
-class AccessSerializer(serializers.ModelSerializer):
+class DataAccessSerializer(serializers.ModelSerializer):
     department_name = serializers.CharField(source="department.name", read_only=True, default="")
     case_no = serializers.CharField(source="case.case_no", read_only=True, default="")
     person_masked = serializers.CharField(source="person.id_masked", read_only=True, default="")
@@ -135,7 +135,7 @@ class AccessSerializer(serializers.ModelSerializer):
         ]
 
 
-class StatsRowSerializer(serializers.Serializer):
+class MaterialsStatsRowSerializer(serializers.Serializer):
     item_code = serializers.CharField()
     item_name = serializers.CharField()
     satisfied = serializers.IntegerField()
@@ -145,40 +145,40 @@ class StatsRowSerializer(serializers.Serializer):
     not_found = serializers.IntegerField()
 
 
-class StatsSerializer(serializers.Serializer):
+class MaterialsStatsSerializer(serializers.Serializer):
     month = serializers.CharField()
     total = serializers.IntegerField()
-    items = StatsRowSerializer(many=True)
+    items = MaterialsStatsRowSerializer(many=True)
 
 
 @extend_schema(tags=["sharing"])
 class CatalogueView(ScopedAPIView):
-    serializer_class = ItemSerializer
+    serializer_class = SharedItemSerializer
 
-    @extend_schema(summary="共享数据目录", responses={200: ItemSerializer(many=True)})
+    @extend_schema(summary="共享数据目录", responses={200: SharedItemSerializer(many=True)})
     def get(self, request):
-        return Response(ItemSerializer(queries.catalogue(), many=True).data)
+        return Response(SharedItemSerializer(queries.catalogue(), many=True).data)
 
 
 @extend_schema(tags=["sharing"])
 class RequestListView(ScopedAPIView):
-    serializer_class = RequestSerializer
+    serializer_class = SharingRequestSerializer
 
     @extend_schema(
         summary="共享申请（本部门提出的和向本部门提出的）",
-        responses={200: RequestSerializer(many=True)},
+        responses={200: SharingRequestSerializer(many=True)},
     )
     def get(self, request):
         rows = queries.requests_for(_staff(request))[:500]
-        return Response(RequestSerializer(rows, many=True).data)
+        return Response(SharingRequestSerializer(rows, many=True).data)
 
     @extend_schema(
         summary="提出共享申请",
-        request=RequestInputSerializer,
-        responses={201: RequestSerializer, **error_responses(400, 403)},
+        request=SharingRequestInputSerializer,
+        responses={201: SharingRequestSerializer, **error_responses(400, 403)},
     )
     def post(self, request):
-        data = RequestInputSerializer(data=request.data)
+        data = SharingRequestInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         req = services.request_access(
@@ -189,25 +189,25 @@ class RequestListView(ScopedAPIView):
             until=v["requested_until"],
             department_code=v.get("department"),
         )
-        return Response(RequestSerializer(req).data, status=201)
+        return Response(SharingRequestSerializer(req).data, status=201)
 
 
 @extend_schema(tags=["sharing"])
 class DecideView(ScopedAPIView):
-    serializer_class = DecisionInputSerializer
+    serializer_class = SharingDecisionSerializer
     verdict = "approve"
 
     @extend_schema(
         summary="审批共享申请（数据提供部门）",
-        request=DecisionInputSerializer,
-        responses={200: RequestSerializer, **error_responses(400, 403, 404)},
+        request=SharingDecisionSerializer,
+        responses={200: SharingRequestSerializer, **error_responses(400, 403, 404)},
     )
     def post(self, request, pk: int):
         req = get_object_or_404(AccessRequest.objects.select_related("item__owner"), pk=pk)
         visible = queries.requests_for(_staff(request)).filter(pk=pk).exists()
         if not visible:
             raise PermissionDenied(_("只有数据提供部门可以审批。"))
-        data = DecisionInputSerializer(data=request.data)
+        data = SharingDecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         if self.verdict == "approve":
@@ -221,7 +221,7 @@ class DecideView(ScopedAPIView):
         else:
             services.refuse(actor=request.actor, request=req, reason=v.get("reason", ""))
         req.refresh_from_db()
-        return Response(RequestSerializer(req).data)
+        return Response(SharingRequestSerializer(req).data)
 
 
 class RefuseView(DecideView):
@@ -230,52 +230,52 @@ class RefuseView(DecideView):
 
 @extend_schema(tags=["sharing"])
 class GrantListView(ScopedAPIView):
-    serializer_class = GrantSerializer
+    serializer_class = SharingGrantSerializer
 
-    @extend_schema(summary="共享授权", responses={200: GrantSerializer(many=True)})
+    @extend_schema(summary="共享授权", responses={200: SharingGrantSerializer(many=True)})
     def get(self, request):
         rows = queries.grants_for(_staff(request))[:500]
-        return Response(GrantSerializer(rows, many=True).data)
+        return Response(SharingGrantSerializer(rows, many=True).data)
 
 
 @extend_schema(tags=["sharing"])
 class RevokeView(ScopedAPIView):
-    serializer_class = DecisionInputSerializer
+    serializer_class = SharingDecisionSerializer
 
     @extend_schema(
         summary="撤销共享授权（数据提供部门）",
-        request=DecisionInputSerializer,
-        responses={200: GrantSerializer, **error_responses(400, 403, 404)},
+        request=SharingDecisionSerializer,
+        responses={200: SharingGrantSerializer, **error_responses(400, 403, 404)},
     )
     def post(self, request, pk: int):
         grant = get_object_or_404(queries.grants_for(_staff(request)), pk=pk)
-        data = DecisionInputSerializer(data=request.data)
+        data = SharingDecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         grant = services.revoke(
             actor=request.actor, grant=grant, reason=data.validated_data.get("reason", "")
         )
-        return Response(GrantSerializer(grant).data)
+        return Response(SharingGrantSerializer(grant).data)
 
 
 @extend_schema(tags=["sharing"])
 class ConsentListView(ScopedAPIView):
-    serializer_class = ConsentSerializer
+    serializer_class = SharingConsentSerializer
 
     @extend_schema(
         summary="本人授权记录（限本人管辖范围）",
         parameters=[OpenApiParameter("item", str, description="数据项代码")],
-        responses={200: ConsentSerializer(many=True)},
+        responses={200: SharingConsentSerializer(many=True)},
     )
     def get(self, request):
         qs = Consent.objects.select_related("person", "item")
         if request.query_params.get("item"):
             qs = qs.filter(item_id=request.query_params["item"])
-        return Response(ConsentSerializer(qs[:500], many=True).data)
+        return Response(SharingConsentSerializer(qs[:500], many=True).data)
 
 
 @extend_schema(tags=["sharing"])
 class AccessLogView(ScopedAPIView):
-    serializer_class = AccessSerializer
+    serializer_class = DataAccessSerializer
 
     @extend_schema(
         summary="数据调用记录（监察人员、系统管理员；限管辖范围）",
@@ -283,7 +283,7 @@ class AccessLogView(ScopedAPIView):
             OpenApiParameter("item", str, description="数据项代码"),
             OpenApiParameter("outcome", str, enum=["allowed", "not_found", "denied"]),
         ],
-        responses={200: AccessSerializer(many=True), **error_responses(403)},
+        responses={200: DataAccessSerializer(many=True), **error_responses(403)},
     )
     def get(self, request):
         staff = _staff(request)
@@ -293,17 +293,17 @@ class AccessLogView(ScopedAPIView):
             item_code=request.query_params.get("item", ""),
             outcome=request.query_params.get("outcome", ""),
         )
-        return Response(AccessSerializer(qs[:500], many=True).data)
+        return Response(DataAccessSerializer(qs[:500], many=True).data)
 
 
 @extend_schema(tags=["sharing"])
 class MaterialsStatsView(ScopedAPIView):
-    serializer_class = StatsSerializer
+    serializer_class = MaterialsStatsSerializer
 
     @extend_schema(
         summary="各事项每月经共享获取的材料数（限管辖范围）",
         parameters=[OpenApiParameter("month", str, required=True, description="YYYY-MM")],
-        responses={200: StatsSerializer, **error_responses(400)},
+        responses={200: MaterialsStatsSerializer, **error_responses(400)},
     )
     def get(self, request):
         month = request.query_params.get("month", "")
