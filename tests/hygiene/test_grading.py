@@ -187,3 +187,12 @@ def test_future_inspection_date_is_refused(actor, hotel):
     with pytest.raises(ValidationError) as e:
         inspect(actor, hotel, scores_for("hotel", Decimal(95)), on=dt.date(2099, 1, 1))
     assert code_of(e.value) == "future_date"
+
+
+def test_a_key_item_scored_zero_counts_as_failed(actor, hotel):
+    key = next(i for i in sheet() if i.key)
+    scores = scores_for("hotel", Decimal(100))
+    scores[str(key.pk)] = "0"
+    inspection = inspect(actor, hotel, scores)
+    assert inspection.total == Decimal("90.7")
+    assert inspection.key_failed == [key.pk] and inspection.grade == Grade.POOR

@@ -40,7 +40,7 @@ class InspectionForm(forms.Form):
     """One field per item of the place's sheet, plus a pass/fail box for each ※ item."""
 
     inspected_on = forms.DateField(
-        label=_("检查日期"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("检查日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     inspectors = forms.CharField(label=_("卫生监督员"), max_length=120)
     notes = forms.CharField(label=_("检查意见"), required=False, widget=forms.Textarea)
@@ -53,7 +53,9 @@ class InspectionForm(forms.Form):
                 label=f"{item.seq}. {'※' if item.key else ''}{item.content}",
                 help_text=_("0至%(max)s分") % {"max": item.max_points},
                 required=False,
-                widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 5}),
+                widget=forms.TextInput(
+                    attrs={"inputmode": "decimal", "size": 5, "style": "width:6rem"}
+                ),
             )
             if item.key:
                 self.fields[f"fail_{item.pk}"] = forms.BooleanField(

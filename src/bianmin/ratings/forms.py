@@ -67,7 +67,7 @@ class SelfAssessmentForm(_ScoresForm):
 class InspectionForm(_ScoresForm):
     scores_required = False
     inspected_on = forms.DateField(
-        label=_("检查日期"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("检查日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     mode = forms.ChoiceField(label=_("方式"), choices=Inspection.Mode.choices)
     supervisor = forms.CharField(label=_("检查人"), max_length=60)

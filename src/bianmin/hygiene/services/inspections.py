@@ -59,7 +59,7 @@ def record_inspection(
     user_id: int | None = None,
 ) -> Inspection:
     """`scores`: {item id: points} for every item of the place's sheet; `key_failed`: the ids
-    of the ※ items judged not compliant."""
+    of the ※ items judged not compliant (a ※ item scored 0 counts as failed too)."""
     target = _place(place)
     if inspected_on > today():
         raise error("future_date", "inspected_on")
@@ -83,6 +83,8 @@ def record_inspection(
         if not item.key:
             raise error("not_key_item", seq=item.seq)
         failed.append(item.pk)
+    # A ※ item given no points at all is not compliant, ticked or not.
+    failed += [item.pk for item in items if item.key and points[item.pk] == 0]
     total = grading.standardised_total(
         (points[item.pk], item.max_points, item.weight) for item in items
     )
