@@ -279,3 +279,66 @@ def test_employment_registration_is_recorded(rs, person_number):
     assert r.status_code == 200, r.content
     reg = EmploymentRegistration.objects.get()
     assert reg.person_id == person.pk and reg.source == "人社推送"
+
+
+class TestCertificates:
+    @pytest.fixture
+    def rs_issuer(self, db):
+        from tests.certificates.conftest import make_issuer
+
+        return make_issuer("RS", body9="055555550")
+
+    def test_employment_registration_issues_the_employment_card_once(
+        self, rs, rs_issuer, person_number
+    ):
+        from bianmin.certificates.models import Certificate
+
+        person, number = person_number
+        record = {"id_number": number, "registered_on": YESTERDAY, "employer": "某公司"}
+        first = rs.push(
+            "/api/v1/exchange/employment-registrations/", {**record, "record_id": "RS-1"}
+        ).json()
+        second = rs.push(
+            "/api/v1/exchange/employment-registrations/", {**record, "record_id": "RS-2"}
+        ).json()
+        cert = Certificate.objects.get(holder_person=person, type_id="unemployment_card")
+        assert first["results"][0]["certificate"] == cert.pk
+        assert second["results"][0]["certificate"] == cert.pk
+        assert cert.source == "exchange" and cert.issuer_id == rs_issuer.pk
+        assert EmploymentRegistration.objects.count() == 2
+
+    def test_certificate_push_loads_it_or_dead_letters_a_bad_one(
+        self, rs, rs_issuer, person_number
+    ):
+        from bianmin.certificates.models import Certificate
+
+        person, number = person_number
+        good = {
+            "record_id": "RS-C1",
+            "id_number": number,
+            "certificate_type": "unemployment_card",
+            "issued_on": YESTERDAY,
+            "data": {"employment_status": "失业", "registered_on": YESTERDAY},
+        }
+        r = rs.push("/api/v1/exchange/certificates/", good)
+        assert r.status_code == 200, r.content
+        assert Certificate.objects.filter(holder_person=person).count() == 1
+        bad = {**good, "record_id": "RS-C2", "data": {"employment_status": "退休"}}
+        r = rs.push("/api/v1/exchange/certificates/", bad)
+        assert r.status_code == 422
+        assert Certificate.objects.filter(holder_person=person).count() == 1
+        assert DeadLetter.objects.get().record_id == "RS-C2"
+
+    def test_no_issuer_for_the_area(self, rs, person_number):
+        _person, number = person_number
+        r = rs.push(
+            "/api/v1/exchange/certificates/",
+            {
+                "record_id": "RS-C3",
+                "id_number": number,
+                "certificate_type": "unemployment_card",
+                "issued_on": YESTERDAY,
+                "data": {"employment_status": "失业", "registered_on": YESTERDAY},
+            },
+        )
+        assert r.status_code == 422 and r.json()["code"] == "no_issuer"

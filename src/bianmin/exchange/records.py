@@ -48,11 +48,12 @@ FIELDS: dict[str, dict[str, tuple[bool, int]]] = {
     EMPLOYMENT: {
         "registered_on": (True, 10),
         "employer": (False, 200),
+        "employment_status": (False, 4),
         "certificate_no": (False, 40),
     },
     CERTIFICATE: {
         "certificate_type": (True, 40),
-        "number": (True, 60),
+        "number": (False, 60),
         "issued_on": (True, 10),
         "valid_until": (False, 10),
     },
@@ -110,6 +111,11 @@ def parse(kind: str, raw: Any) -> Parsed:
         if len(value) > max_len:
             raise error("field_too_long", field=field)
         values[field] = _date(field, value) if field in DATE_FIELDS else value
+    if kind == CERTIFICATE:
+        data = raw.get("data", {})
+        if not isinstance(data, dict):
+            raise error("not_an_object", field="data")
+        values["data"] = data
     try:
         digest = hash_of(values["id_number"])
     except ValidationError:
@@ -128,7 +134,8 @@ def _life_event(result: lifeevents.LifeEventResult) -> dict:
     }
 
 
-def _death(p: Parsed, actor: Actor, source: str) -> dict:
+def _death(p: Parsed, actor: Actor, client: ExchangeClient) -> dict:
+    source = source_of(client)
     return _life_event(
         lifeevents.record_death(
             actor=actor,
@@ -141,7 +148,8 @@ def _death(p: Parsed, actor: Actor, source: str) -> dict:
     )
 
 
-def _move(p: Parsed, actor: Actor, source: str) -> dict:
+def _move(p: Parsed, actor: Actor, client: ExchangeClient) -> dict:
+    source = source_of(client)
     return _life_event(
         lifeevents.record_move(
             actor=actor,
@@ -155,7 +163,8 @@ def _move(p: Parsed, actor: Actor, source: str) -> dict:
     )
 
 
-def _move_out(p: Parsed, actor: Actor, source: str) -> dict:
+def _move_out(p: Parsed, actor: Actor, client: ExchangeClient) -> dict:
+    source = source_of(client)
     return _life_event(
         lifeevents.record_move_out(
             actor=actor,
@@ -169,7 +178,7 @@ def _move_out(p: Parsed, actor: Actor, source: str) -> dict:
 
 
 def certificate_service() -> Callable[..., Any] | None:
-    """`certificates.services.issue_certificate` once the certificates app provides it."""
+    """`certificates.services.issue_certificate`, when the certificates app provides it."""
     try:
         module = import_module("bianmin.certificates.services")
     except ImportError:
@@ -177,10 +186,38 @@ def certificate_service() -> Callable[..., Any] | None:
     return getattr(module, "issue_certificate", None)
 
 
-def _employment(p: Parsed, actor: Actor, source: str) -> dict:
+def _load_certificate(
+    p: Parsed, actor: Actor, client: ExchangeClient, *, type_code: str, data: dict, **dates
+):
+    """归集: the department's certificate into the library, issued by its own authority."""
+    issue = certificate_service()
+    if issue is None:
+        raise error("certificates_unavailable")
+    from bianmin.certificates.services import issuer_for
+
+    issuer = issuer_for(department_code=client.department_id, area_code=p.person.area_code)
+    if issuer is None:
+        raise error("no_issuer")
+    return issue(
+        actor=actor,
+        type_code=type_code,
+        holder=p.person,
+        issuer=issuer,
+        data=data,
+        source="exchange",
+        source_system=f"{client.client_id}:{p.values.get('number') or p.record_id}"[:100],
+        **dates,
+    )
+
+
+EMPLOYMENT_CARD = "unemployment_card"  # 就业创业证 (certificates/reference.py)
+
+
+def _employment(p: Parsed, actor: Actor, client: ExchangeClient) -> dict:
     day = p.values["registered_on"]
     if day > timezone.localdate():
         raise error("future_date", field="registered_on")
+    source = source_of(client)
     registration = EmploymentRegistration.objects.create(
         person=p.person,
         employer=p.values.get("employer", ""),
@@ -197,37 +234,48 @@ def _employment(p: Parsed, actor: Actor, source: str) -> dict:
         changes={"registered_on": str(day), "employer": registration.employer},
     )
     result: dict[str, Any] = {"employment_registration": registration.pk}
-    issue = certificate_service()
-    if issue is not None and registration.certificate_no:
-        cert = issue(
-            actor=actor,
-            holder=p.person,
-            type_code="jycyz",
-            number=registration.certificate_no,
-            issued_on=day,
-            source=source,
-        )
-        result["certificate"] = getattr(cert, "pk", None)
+    if certificate_service() is not None:
+        from bianmin.certificates.models import Certificate, CertificateStatus
+        from bianmin.certificates.services import issuer_for
+
+        if issuer_for(department_code=client.department_id, area_code=p.person.area_code) is None:
+            # The registration stands; the card waits for an authority covering the area.
+            result["certificate"] = None
+            return result
+
+        held = Certificate.objects.filter(
+            holder_person=p.person, type_id=EMPLOYMENT_CARD, status=CertificateStatus.VALID
+        ).first()
+        if held is None:
+            held = _load_certificate(
+                p,
+                actor,
+                client,
+                type_code=EMPLOYMENT_CARD,
+                data={
+                    "employment_status": p.values.get("employment_status") or "就业",
+                    "registered_on": day.isoformat(),
+                },
+                issued_on=day,
+            )
+        result["certificate"] = held.pk
     return result
 
 
-def _certificate(p: Parsed, actor: Actor, source: str) -> dict:
-    issue = certificate_service()
-    if issue is None:
-        raise error("certificates_unavailable")
-    cert = issue(
-        actor=actor,
-        holder=p.person,
+def _certificate(p: Parsed, actor: Actor, client: ExchangeClient) -> dict:
+    cert = _load_certificate(
+        p,
+        actor,
+        client,
         type_code=p.values["certificate_type"],
-        number=p.values["number"],
+        data=p.values["data"],
         issued_on=p.values["issued_on"],
         valid_until=p.values.get("valid_until"),
-        source=source,
     )
-    return {"certificate": getattr(cert, "pk", None)}
+    return {"certificate": cert.pk}
 
 
-APPLY: dict[str, Callable[[Parsed, Actor, str], dict]] = {
+APPLY: dict[str, Callable[[Parsed, Actor, ExchangeClient], dict]] = {
     DEATH: _death,
     MOVE: _move,
     MOVE_OUT: _move_out,
@@ -252,4 +300,4 @@ def source_of(client: ExchangeClient) -> str:
 def apply(kind: str, raw: Any, client: ExchangeClient) -> tuple[Parsed, dict]:
     """Parse and apply one record in its own transaction (a savepoint inside a push)."""
     parsed = parse(kind, raw)
-    return parsed, APPLY[kind](parsed, actor_of(client), source_of(client))
+    return parsed, APPLY[kind](parsed, actor_of(client), client)

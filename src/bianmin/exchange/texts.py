@@ -30,6 +30,7 @@ MESSAGES = {
     "record_id_reused": _("部门记录号“%(record_id)s”已用于内容不同的另一条记录。"),
     "kind_not_allowed": _("本客户端无权推送“%(kind)s”类数据。"),
     "handler_failed": _("联动处理失败（%(handler)s）：%(error)s"),
+    "no_issuer": _("本部门在该人员所在区划没有发证机构，不能归集证照。"),
     "certificates_unavailable": _("电子证照服务尚未启用，暂不能接收证照信息。"),
     "bad_signature": _("签名校验失败。"),
     "unknown_client": _("客户端不存在或已停用。"),
