@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bianmin.core.scope import Scope, acting_in
@@ -58,7 +59,7 @@ def _meta(codes: list[str]) -> dict[str, dict[str, str]]:
 
 
 def figures(division: Division, *, month: str | None = None) -> dict[str, Any]:
-    last = periods.parse(periods.MONTHLY, month) if month else periods.last_closed("monthly")
+    last = periods.parse(periods.MONTHLY, month or f"{timezone.localdate():%Y-%m}")
     months = [last]
     while len(months) < MONTHS:
         months.insert(0, months[0].previous())

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from bianmin.ledger import views, views_dashboard, views_templates
 
 app_name = "ledger"
 
 urlpatterns = [
-    path("", views.report_list, name="reports"),
+    # The list has its own path so the sidebar marks only the entry of the page shown.
+    path("", RedirectView.as_view(pattern_name="ledger:reports"), name="home"),
+    path("reports/", views.report_list, name="reports"),
     path("open/", views.report_open, name="report-open"),
     path("reports/<int:pk>/", views.report_detail, name="report"),
     path("reports/<int:pk>/submit/", views.report_submit, name="report-submit"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bianmin.ledger import charts, queries
@@ -40,7 +41,8 @@ def dashboard_data(request: HttpRequest) -> HttpResponse:
 @staff_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     division = _division(request)
-    month = request.GET.get("month") or queries.default_month()
+    # The current month to date by default: supervisors look at what is happening now.
+    month = request.GET.get("month") or f"{timezone.localdate():%Y-%m}"
     error, data = "", None
     if division is not None:
         try:
