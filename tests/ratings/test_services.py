@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from bianmin.core.models import AuditEntry
 from bianmin.ratings import queries, scheme, services
@@ -272,3 +273,8 @@ def test_issue_without_published_months_is_refused(actor):
     with pytest.raises(ValidationError) as e:
         services.issue_notices(actor=actor, year=2025, on=dt.date(2026, 1, 5))
     assert code_of(e.value) == "no_published_month"
+
+
+def test_back_filled_self_assessment_keeps_its_day(actor, street_centre):
+    item = submit(actor, street_centre, "2026-09", on=dt.date(2026, 9, 28))
+    assert timezone.localdate(item.submitted_at) == dt.date(2026, 9, 28)

@@ -48,6 +48,10 @@ def submit_self_assessment(
     on: dt.date | None = None,
 ) -> SelfAssessment:
     """The centre's self-assessment of `month`: every dimension scored 0..max, by the 30th."""
+    # `on` is the day of submission (a back-filled or replayed one); default: now.
+    submitted_at = timezone.now()
+    if on is not None and on != timezone.localdate(submitted_at):
+        submitted_at = timezone.make_aware(dt.datetime.combine(on, dt.time(12)))
     on = on or today()
     unit = centre_by_code(centre)
     start, _end = month_bounds(month)
@@ -80,7 +84,7 @@ def submit_self_assessment(
         scores=clean,
         notes={k: str(v).strip()[:500] for k, v in (notes or {}).items() if k in clean and v},
         submitted_by=actor.name[:60],
-        submitted_at=timezone.now(),
+        submitted_at=submitted_at,
     )
     audit.record(
         actor,
