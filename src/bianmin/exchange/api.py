@@ -36,7 +36,7 @@ _RESULT = inline_serializer(
     "ExchangeRecordResult",
     {
         "record_id": serializers.CharField(),
-        "status": serializers.ChoiceField(["applied", "dead_letter"]),
+        "status": serializers.CharField(help_text="applied | dead_letter"),
         "replayed": serializers.BooleanField(required=False),
         "code": serializers.CharField(required=False, help_text="dead_letter 时的原因代码"),
         "detail": serializers.CharField(required=False),
@@ -203,7 +203,7 @@ class BatchPushView(PushView):
         request=inline_serializer(
             "ExchangeBatchPush",
             {
-                "kind": serializers.ChoiceField(RecordKind.choices),
+                "kind": serializers.CharField(help_text=" | ".join(RecordKind.values)),
                 "records": serializers.ListField(),
             },
         ),
