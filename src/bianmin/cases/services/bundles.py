@@ -37,6 +37,7 @@ from bianmin.cases.services.rules import items_for_intake
 from bianmin.cases.services.visits import record_visit_in
 from bianmin.catalog.models import Bundle, ServiceItem
 from bianmin.core.audit import Actor
+from bianmin.sharing.services import satisfy_materials
 
 
 def resolve_bundle(code: str) -> tuple[Bundle, list[ServiceItem]]:
@@ -148,6 +149,7 @@ def take_in_bundle(
             on=at,
         )
         file_materials(case, checked, at=at)
+        satisfy_materials(actor=actor, case=case, checked=checked, at=at)
         if channel == IntakeChannel.WINDOW:
             record_visit_in(
                 case, actor=actor, purpose=str(_("提交申请")), org_unit=staff.org_unit, at=at
