@@ -73,6 +73,9 @@ class FhirView(ScopedAPIView):
 
 class ReferralSerializer(serializers.ModelSerializer):
     record_code = serializers.CharField(source="record.record_code")
+    # Plain codes, not enums: "status"/"direction" choice sets of other apps share the names.
+    direction = serializers.CharField(help_text="up 上转 / down 下转")
+    status = serializers.CharField(help_text="requested / accepted / completed / refused")
 
     class Meta:
         model = Referral

@@ -78,7 +78,7 @@ def _institutions(log) -> dict[str, Institution]:
     return by_street
 
 
-def load_demo_health(*, seed: int, log) -> None:
+def load_demo_health(*, seed: int, log, programs: bool = True) -> None:
     rng = random.Random(f"{seed}:health")
     today = timezone.localdate()
     by_street = _institutions(log)
@@ -130,12 +130,13 @@ def load_demo_health(*, seed: int, log) -> None:
     )
     _clinical(rng, records, hospitals, today)
     _contracts(rng, records, by_street, today)
-    from bianmin.health.programs import ensure_programs
-    from bianmin.programs.services import auto_enrol_sweep
+    log(f"health: {len(records)} 份健康档案")
+    if programs:
+        from bianmin.health.programs import ensure_programs
+        from bianmin.programs.services import auto_enrol_sweep
 
-    ensure_programs(actor=SYSTEM)
-    swept = auto_enrol_sweep(on=today)
-    log(f"health: {len(records)} 份健康档案, 随访项目纳入 {swept}")
+        ensure_programs(actor=SYSTEM)
+        log(f"health: 随访项目纳入 {auto_enrol_sweep(on=today)}")
 
 
 def _bp(rng, controlled: bool) -> tuple[int, int]:

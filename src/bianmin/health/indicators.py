@@ -164,21 +164,18 @@ def compute(*, prefix: str, year: int) -> dict[str, Figures]:
         .annotate(n=Count("id"))
         .values("n")
     )
-    for category, prefix_name, controlled in (
+    for category, name, column, on_target in (
         (
             ConditionCategory.HYPERTENSION,
             "htn",
-            lambda qs: qs.annotate(
-                sys=Subquery(_latest(in_year, "systolic")),
-                dia=Subquery(_latest(in_year, "diastolic")),
-            ).filter(sys__lt=BP_TARGET[0], dia__lt=BP_TARGET[1]),
+            "systolic",
+            Q(systolic__lt=BP_TARGET[0], diastolic__lt=BP_TARGET[1]),
         ),
         (
             ConditionCategory.DIABETES,
             "t2d",
-            lambda qs: qs.annotate(glu=Subquery(_latest(in_year, "fasting_glucose"))).filter(
-                glu__lt=GLUCOSE_TARGET
-            ),
+            "fasting_glucose",
+            Q(fasting_glucose__lt=GLUCOSE_TARGET),
         ),
     ):
         managed = open_records.filter(
@@ -191,14 +188,29 @@ def compute(*, prefix: str, year: int) -> dict[str, Figures]:
                 )
             )
         )
-        base = managed.annotate(u=unit, fu=Subquery(follow_ups, output_field=IntegerField()))
-        for row in base.values("u").annotate(
-            n=Count("id"), s=Count("id", filter=Q(fu__gte=FOLLOW_UPS_PER_YEAR))
-        ):
-            setattr(out[row["u"]], f"{prefix_name}_managed", row["n"])
-            setattr(out[row["u"]], f"{prefix_name}_standard", row["s"])
-        for row in controlled(managed.annotate(u=unit)).values("u").annotate(n=Count("id")):
-            setattr(out[row["u"]], f"{prefix_name}_controlled", row["n"])
+        # One pass per category: the follow-up count and the id of the year's latest reading
+        # per record, then the reading looked up by primary key to test the target.
+        rows = (
+            managed.annotate(
+                u=unit,
+                fu=Subquery(follow_ups, output_field=IntegerField()),
+                last=Subquery(_latest(in_year, column, "id")),
+            )
+            .values("u")
+            .annotate(
+                n=Count("id"),
+                s=Count("id", filter=Q(fu__gte=FOLLOW_UPS_PER_YEAR)),
+                c=Count(
+                    "id",
+                    filter=Q(Exists(HealthCheck.unscoped.filter(on_target, pk=OuterRef("last")))),
+                ),
+            )
+        )
+        for row in rows:
+            f = out[row["u"]]
+            setattr(f, f"{name}_managed", row["n"])
+            setattr(f, f"{name}_standard", row["s"])
+            setattr(f, f"{name}_controlled", row["c"])
 
     checked_seniors = (
         open_records.filter(
@@ -223,11 +235,12 @@ def compute(*, prefix: str, year: int) -> dict[str, Figures]:
     return dict(out)
 
 
-def _latest(in_year, column: str):
+def _latest(in_year, column: str, value: str):
+    """The year's latest check with `column` filled in (latest date, then latest entered)."""
     return (
         in_year.filter(**{f"{column}__isnull": False})
         .order_by("-checked_on", "-id")
-        .values(column)[:1]
+        .values(value)[:1]
     )
 
 
