@@ -69,3 +69,44 @@ def test_a_resident_consents_and_withdraws(page):
             purpose="两项补贴审核",
         )
     assert refused.value.code == "consent_withdrawn"
+
+
+def staff_sign_in(page, username: str) -> None:
+    page.context.clear_cookies()
+    page.goto("/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(factories.PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/")
+
+
+def test_a_department_asks_and_the_owner_approves(page):
+    from bianmin.sharing.models import AccessRequest, Grant
+
+    factories.staff("mz_asker", role="reviewer", division="420102", department="MZ")
+    factories.staff("ga_owner", role="reviewer", division="420102", department="GA")
+
+    staff_sign_in(page, "mz_asker")
+    page.goto("/sharing/catalogue/")
+    assert "户籍信息" in page.get_by_test_id("catalogue").inner_text()
+    shoot(page, "sharing-catalogue")
+    page.goto("/sharing/requests/")
+    form = page.get_by_test_id("request-form")
+    form.get_by_label("数据项").select_option("hukou")
+    form.get_by_label("用途").fill("最低生活保障审核")
+    form.get_by_label("使用范围（区划代码前缀）").fill("420102")
+    form.get_by_label("有效期至").fill("2099-12-31")
+    form.get_by_role("button", name="提交申请").click()
+    page.get_by_text("共享申请已提交，等待数据提供部门审批。").wait_for()
+    assert AccessRequest.objects.get().status == "pending"
+
+    staff_sign_in(page, "ga_owner")
+    page.goto("/sharing/requests/")
+    shoot(page, "sharing-requests")
+    page.get_by_test_id("requests").get_by_role("button", name="同意").click()
+    page.get_by_text("已同意，授权生效。").wait_for()
+    grant = Grant.objects.get()
+    assert (grant.department_id, grant.item_id, grant.scope_prefix) == ("MZ", "hukou", "420102")
+    page.goto("/sharing/grants/")
+    assert "有效" in page.get_by_test_id("grants").inner_text()
+    shoot(page, "sharing-grants")

@@ -142,3 +142,22 @@ def test_a_real_e_certificate_is_attached(dazhi_clerk, applicant):
     assert (
         DataAccess.objects.get(case=result.case, item_code="disability_card").outcome == "allowed"
     )
+
+
+def test_each_case_of_a_bundle_is_satisfied(dazhi_clerk, elderly_item, applicant):
+    from bianmin.cases.services import bundles
+
+    second = builders.item("MZ-GLJT-002", name="老年人优待")
+    builders.bundle("LB-LNR-009", [elderly_item, second], name="老年人福利一件事")
+    bundle, items = bundles.resolve_bundle("LB-LNR-009")
+    grant("id_card", "MZ")
+    result = bundles.take_in_bundle(
+        actor=actor_for(dazhi_clerk),
+        bundle=bundle,
+        items=items,
+        applicant=applicant,
+        provided=builders.COMPLETE,
+        channel="window",
+    )
+    for case in result.cases:
+        assert SharedMaterial.objects.get(case=case, code="id_card").found

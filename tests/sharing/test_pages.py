@@ -20,7 +20,7 @@ def client_for(user) -> Client:
 
 
 def test_catalogue_page(mz_officer):
-    page = client_for(mz_officer).get("/sharing/")
+    page = client_for(mz_officer).get("/sharing/catalogue/")
     assert page.status_code == 200
     assert "户籍信息" in page.content.decode() and "健康档案摘要" in page.content.decode()
 

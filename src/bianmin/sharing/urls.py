@@ -7,7 +7,7 @@ from bianmin.sharing import views, views_portal
 app_name = "sharing"
 
 urlpatterns = [
-    path("", views.catalogue, name="catalogue"),
+    path("catalogue/", views.catalogue, name="catalogue"),
     path("requests/", views.requests_page, name="requests"),
     path("requests/<int:pk>/approve/", views.decide, {"verdict": "approve"}, name="approve"),
     path("requests/<int:pk>/refuse/", views.decide, {"verdict": "refuse"}, name="refuse"),
