@@ -129,3 +129,12 @@ def test_expected_in_period():
         )
         == 4
     )
+
+
+def test_expected_counts_completed_intervals_only():
+    monthly, quarterly = program(interval_months=1), program(interval_months=3)
+    period = dict(start=dt.date(2026, 1, 1), end=dt.date(2026, 11, 22))
+    args = dict(birth_date=BORN, enrolled_on=dt.date(2020, 1, 1), exited_on=None)
+    # The November visit is not owed before the month is out.
+    assert expected_in_period(monthly, **args, **period) == 10
+    assert expected_in_period(quarterly, **args, **period) == 3

@@ -169,22 +169,21 @@ def load_demo_programs(*, seed: int, log: Callable[[str], None]) -> None:
                 continue
             actor = actor_for(staff.user)
             step = e.program.interval_months
-            day = e.enrolled_on + dt.timedelta(days=rng.randint(3, 14))
-            while day <= today:
-                # Most visits on time; some late; the last one sometimes not yet done.
-                if not (day > add_months(today, -step) and rng.random() < 0.35):
-                    data, outcome = _answers(code, rng)
-                    kind = (
-                        "home" if code != "elderly-alone-visit" or rng.random() < 0.7 else "phone"
-                    )
-                    record_visit(
-                        actor=actor,
-                        enrolment=e,
-                        visited_on=day,
-                        kind=kind,
-                        data=data,
-                        outcome=outcome,
-                    )
-                    visits += 1
-                day = add_months(day, step) + dt.timedelta(days=rng.randint(-4, 6))
+            first = e.enrolled_on + dt.timedelta(days=rng.randint(3, 14))
+            k = 0
+            while (due := add_months(first, k * step)) <= today:
+                k += 1
+                day = min(today, max(e.enrolled_on, due + dt.timedelta(days=rng.randint(-4, 6))))
+                # Most visits on time; the latest one sometimes not yet done.
+                if due > add_months(today, -step) and rng.random() < 0.35:
+                    continue
+                if rng.random() < 0.04:  # a month missed now and then
+                    continue
+                data, outcome = _answers(code, rng)
+                kind = "home" if code != "elderly-alone-visit" or rng.random() < 0.7 else "phone"
+                record_visit(
+                    actor=actor, enrolment=e, visited_on=day, kind=kind, data=data,
+                    outcome=outcome,
+                )  # fmt: skip
+                visits += 1
     log(f"programs: {counts['enrolled']} enrolled, {visits} visits")

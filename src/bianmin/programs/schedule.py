@@ -127,7 +127,11 @@ def expected_in_period(
     if lo > hi:
         return 0
     if program.schedule_kind == ScheduleKind.EVERY_N_MONTHS:
-        months = (hi.year - lo.year) * 12 + hi.month - lo.month + (1 if hi.day >= lo.day else 0)
+        # Completed intervals only: a visit not yet due at the end is not owed in the period
+        # (1 Jan – 31 Dec is 12 months → 4 quarterly visits; 1 Jan – 22 Nov is 10 → 3).
+        after = hi + dt.timedelta(days=1)
+        months = (after.year - lo.year) * 12 + after.month - lo.month
+        months -= 1 if after.day < lo.day else 0
         return months // program.interval_months
     if program.schedule_kind == ScheduleKind.YEARLY:
         return sum(1 for y in range(lo.year, hi.year + 1) if lo <= _yearly_due(program, y) <= hi)
