@@ -194,3 +194,18 @@ def test_head_check_lists_a_dead_head_without_vacancy():
     assert [(c.model, c.pk, c.person_id) for c in found] == [
         ("registry.Household", fam.household.pk, fam.head.pk)
     ]
+
+
+def test_a_death_corrected_back_to_alive_and_told_again_applies_again():
+    fam = family()
+    lifeevents.record_death(actor=ACTOR, person=fam.child, died_on=YESTERDAY, source="公安推送")
+    set_life_status(
+        actor=ACTOR, person=fam.child, status=LifeStatus.ALIVE, date=YESTERDAY, source="更正"
+    )
+    again = lifeevents.record_death(
+        actor=ACTOR, person=fam.child, died_on=YESTERDAY, source="卫健推送"
+    )
+    assert not again.already
+    assert Person.unscoped.get(pk=fam.child.pk).life_status == LifeStatus.DECEASED
+    assert LifeEventRecord.objects.filter(person=fam.child).count() == 1
+    assert "reopened" in again.record.confirmations[0]

@@ -53,6 +53,14 @@ FIELD_LABELS = {
 }
 
 
+PAYLOAD_LABELS = {
+    "record_id": _("部门记录号"),
+    "id_number": _("身份证号码"),
+    "name": _("姓名"),
+    "data": _("照面信息"),
+}
+
+
 class RetryForm(forms.Form):
     """Corrections: only the fields filled in replace the pushed values."""
 
@@ -61,7 +69,9 @@ class RetryForm(forms.Form):
     def __init__(self, *args, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
         for name, (_required, max_len) in FIELDS.get(kind, {}).items():
-            self.fields[name] = forms.CharField(label=name, max_length=max_len, required=False)
+            self.fields[name] = forms.CharField(
+                label=FIELD_LABELS.get(name, name), max_length=max_len, required=False
+            )
 
 
 class DiscardForm(forms.Form):
@@ -118,7 +128,10 @@ def dead_letter(request: HttpRequest, pk: int) -> HttpResponse:
         "letter": letter,
         "retry_form": retry_form,
         "discard_form": discard_form,
-        "payload": sorted(letter.payload_masked.items()),
+        "payload": [
+            (PAYLOAD_LABELS.get(key, FIELD_LABELS.get(key, key)), value)
+            for key, value in sorted(letter.payload_masked.items())
+        ],
     }
     return render(request, "exchange/dead_letter.html", context)
 

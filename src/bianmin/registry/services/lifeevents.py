@@ -170,6 +170,17 @@ def record_death(
     person = _locked(person)
     source = _validate_day(person, died_on, source)
     existing = LifeEventRecord.objects.filter(person=person, kind=lifecycle.DEATH).first()
+    if existing is not None and person.life_status != LifeStatus.DECEASED:
+        # The earlier death was corrected back to alive at the window; told again, it is a
+        # new death: the record is reused (one per person) and the registers follow again.
+        existing.confirmations = [
+            *existing.confirmations,
+            {"reopened": existing.occurred_on.isoformat(), "at": timezone.now().isoformat()},
+        ]
+        existing.occurred_on, existing.source = died_on, source
+        existing.reason, existing.reference = (reason or "")[:200], (reference or "")[:64]
+        existing.save()
+        return _apply_death(existing, person, actor, reference)
     if existing is not None:
         if existing.occurred_on != died_on:
             raise error(
@@ -180,13 +191,6 @@ def record_death(
             )
         _confirm(existing, actor, source, reference)
         return LifeEventResult(existing, already=True)
-    old = person.life_status
-    person.life_status, person.status_date, person.status_source = (
-        LifeStatus.DECEASED,
-        died_on,
-        source,
-    )
-    person.save(update_fields=["life_status", "status_date", "status_source", "updated_at"])
     record = _new_record(
         lifecycle.DEATH,
         person,
@@ -196,6 +200,19 @@ def record_death(
         reason=(reason or "")[:200],
         reference=(reference or "")[:64],
     )
+    return _apply_death(record, person, actor, reference)
+
+
+def _apply_death(
+    record: LifeEventRecord, person: Person, actor: Actor, reference: str
+) -> LifeEventResult:
+    old = person.life_status
+    person.life_status, person.status_date, person.status_source = (
+        LifeStatus.DECEASED,
+        record.occurred_on,
+        record.source,
+    )
+    person.save(update_fields=["life_status", "status_date", "status_source", "updated_at"])
     audit.record(
         actor,
         AuditAction.UPDATE,
@@ -204,8 +221,8 @@ def record_death(
         object_label=person_label(person),
         changes={
             "life_status": [old, LifeStatus.DECEASED],
-            "status_date": str(died_on),
-            "source": source,
+            "status_date": str(record.occurred_on),
+            "source": record.source,
             "life_event": record.pk,
         },
     )
