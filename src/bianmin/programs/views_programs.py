@@ -73,6 +73,8 @@ def coverage(request: HttpRequest, code: str) -> HttpResponse:
     except ValidationError as e:
         form.add_error(None, e)
         report, status = None, 400
+    if report is not None and not form.is_bound:
+        form = CoverageForm(initial={"start": report.start, "end": report.end})
     behind = []
     if report is not None and report.behind:
         behind = list(
