@@ -134,3 +134,14 @@ def test_needs_a_token():
     from rest_framework.test import APIClient
 
     assert APIClient().get(API + "due/").status_code in (401, 403)
+
+
+def test_due_list_is_the_callers_area_only(enrolment, wannian_worker, baocheng_worker):
+    from bianmin.programs.models import Enrolment as E
+
+    E.unscoped.filter(pk=enrolment.pk).update(next_due_on=timezone.localdate())
+    assert [e["id"] for e in api_as(baocheng_worker).get(API + "due/").json()] == [enrolment.pk]
+    assert api_as(wannian_worker).get(API + "due/").json() == []
+    r = api_as(baocheng_worker).get(API + "due/", {"limit": "-5"})
+    assert r.status_code == 200 and len(r.json()) == 1
+    assert api_as(baocheng_worker).get(API + "due/", {"limit": "many"}).status_code == 400

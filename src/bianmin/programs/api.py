@@ -277,7 +277,7 @@ class DueListView(ScopedAPIView):
         program = None
         if request.query_params.get("program"):
             program = _program(request.query_params["program"])
-        limit = min(_int_param(request, "limit") or 100, 500)
+        limit = max(1, min(_int_param(request, "limit") or 100, 500))
         ids = queries.due_list(bucket=bucket, program=program, role=_role(request))
         rows = queries.with_details(list(ids.values_list("pk", flat=True)[:limit]))
         return Response(EnrolmentSerializer(rows, many=True).data)
