@@ -306,6 +306,7 @@ _EDITABLE = {
 @transaction.atomic
 def update_person(*, actor: Actor, person: Person, **changes: Any) -> Person:
     person = Person.objects.select_for_update().filter(pk=person.pk).first() or _out_of_scope()
+    was = (person.grid_id, person.area_code, person.residence_address)
     unknown = set(changes) - _EDITABLE - {"grid", "residence_division"}
     if "id_number" in changes or "birth_date" in changes or "sex" in changes:
         raise ValidationError(
@@ -380,6 +381,11 @@ def update_person(*, actor: Actor, person: Person, **changes: Any) -> Person:
             object_label=person_label(person),
             changes=diff,
         )
+    if person.life_status == LifeStatus.ALIVE and was[:2] != (person.grid_id, person.area_code):
+        # A new grid or area is a move: the registers that depend on it follow (lifeevents.py).
+        from bianmin.registry.services import lifeevents
+
+        lifeevents.moved(actor=actor, person=person, was=was, source="窗口登记")
     return person
 
 
