@@ -209,3 +209,22 @@ def test_a_death_corrected_back_to_alive_and_told_again_applies_again():
     assert Person.unscoped.get(pk=fam.child.pk).life_status == LifeStatus.DECEASED
     assert LifeEventRecord.objects.filter(person=fam.child).count() == 1
     assert "reopened" in again.record.confirmations[0]
+
+
+def test_a_grid_changed_at_the_window_is_a_move_the_registers_follow():
+    from bianmin.registry.services.people import update_person
+
+    fam = family()
+    seen = []
+    lifecycle.register_handler(
+        lifecycle.MOVE, "zz.seen", lambda event, actor: seen.append(event.data["to"]) or "ok"
+    )
+    try:
+        update_person(actor=ACTOR, person=fam.child, grid=factories.grid(BAOCHENG, 3).code)
+        update_person(actor=ACTOR, person=fam.child, residence_address="胜利街12号")
+    finally:
+        lifecycle.unregister_handler(lifecycle.MOVE, "zz.seen")
+    assert [s["grid"] for s in seen] == [f"{BAOCHENG}03"]  # an address alone: no new area
+    record = LifeEventRecord.objects.get(person=fam.child, kind="move")
+    assert record.source == "窗口登记" and record.data["from"]["grid"] == f"{BAOCHENG}01"
+    assert lifecycle.run_checks() == []

@@ -19,7 +19,7 @@ from bianmin.core.audit import Actor
 from bianmin.core.identifiers import make_citizen_id
 from bianmin.exchange import services
 from bianmin.exchange.models import DEATH, EMPLOYMENT, MOVE, ExchangeClient, PushOutcome
-from bianmin.registry.models import Grid, LifeStatus, Person, Relationship
+from bianmin.registry.models import Grid, Household, LifeStatus, Person, Relationship
 
 ACTOR = Actor(name="demo")
 
@@ -92,27 +92,42 @@ def load_demo(*, seed: int, log: Callable[[str], None]) -> None:
         )
     results = _push(ga, DEATH, "/api/v1/exchange/batches/", records)
 
+    # A family moves together to another grid of its community: the household follows its head.
     moves = []
-    movers = list(
-        alive.filter(grid__isnull=False).exclude(pk__in=[p.pk for p in deaths]).order_by("pk")[:30]
+    families = list(
+        Household.unscoped.filter(grid__isnull=False)
+        .exclude(members__pk__in=[p.pk for p in deaths])
+        .order_by("pk")[:30]
     )
-    for i, person in enumerate(rng.sample(movers, min(2, len(movers))), 1):
+    rng.shuffle(families)
+    household, other = None, None
+    for candidate in families:
         other = (
-            Grid.unscoped.filter(community_id=person.grid.community_id)
-            .exclude(code=person.grid_id)
+            Grid.unscoped.filter(community_id=candidate.division_id)
+            .exclude(code=candidate.grid_id)
             .first()
         )
         if other is not None:
+            household = candidate
+            break
+    if other is not None:
+        family = sorted(
+            alive.filter(household=household), key=lambda p: p.relationship == Relationship.HEAD
+        )
+        address = f"{other.community.name}{rng.randint(1, 40)}栋{rng.randint(1, 6)}单元"
+        for i, person in enumerate(family, 1):
             moves.append(
                 {
                     "record_id": f"GA-JZ-{today:%Y%m}-{i:04d}",
                     "id_number": _number(person),
                     "moved_on": (today - dt.timedelta(days=3)).isoformat(),
                     "grid": other.code,
-                    "address": f"{other.community.name}{rng.randint(1, 40)}栋"
-                    f"{rng.randint(1, 6)}单元",
+                    "address": address,
                 }
             )
+    movers = list(
+        alive.filter(grid__isnull=False).exclude(pk__in=[p.pk for p in deaths]).order_by("pk")[:30]
+    )
     if movers:
         moves.append(
             {

@@ -285,25 +285,44 @@ def record_move(
     person.save(
         update_fields=["grid", "residence_division", "area_code", "residence_address", "updated_at"]
     )
-    record = _new_record(
-        lifecycle.MOVE,
-        person,
-        moved_on,
-        actor,
-        source,
-        reference=(reference or "")[:64],
-        data={"from": before, "to": after},
-    )
     audit.record(
         actor,
         AuditAction.UPDATE,
         object_type="person",
         object_id=person.pk,
         object_label=person_label(person),
-        changes={"moved": [before["area_code"], area], "source": source, "life_event": record.pk},
+        changes={"moved": [before["area_code"], area], "source": source},
+    )
+    record = _move_event(actor, person, before, moved_on, source, reference)
+    return LifeEventResult(record, already=False)
+
+
+def _move_event(
+    actor: Actor, person: Person, before: dict, day: dt.date, source: str, reference: str = ""
+) -> LifeEventRecord:
+    after = {
+        "grid": person.grid_id,
+        "area_code": person.area_code,
+        "address": person.residence_address,
+    }
+    record = _new_record(
+        lifecycle.MOVE,
+        person,
+        day,
+        actor,
+        source,
+        reference=(reference or "")[:64],
+        data={"from": before, "to": after},
     )
     _dispatch(record, actor, {"from": before, "to": after})
-    return LifeEventResult(record, already=False)
+    return record
+
+
+def moved(*, actor: Actor, person: Person, was: tuple, source: str) -> LifeEventRecord:
+    """A residence change already written by `people.update_person` (the window's edit form):
+    record it as a MOVE and let the registers follow, in the caller's transaction."""
+    before = {"grid": was[0], "area_code": was[1], "address": was[2]}
+    return _move_event(actor, person, before, timezone.localdate(), source)
 
 
 @transaction.atomic
