@@ -18,7 +18,7 @@ import secrets
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from bianmin.core import audit, crypto
@@ -216,15 +216,21 @@ def process_record(
 
 def _remember(client, kind, record_id, digest, status, result, push, known) -> None:
     if known is None:
-        ExchangeRecord.objects.create(
-            client=client,
-            kind=kind,
-            record_id=record_id,
-            payload_hash=digest,
-            status=status,
-            result=result,
-            push=push,
-        )
+        try:
+            with transaction.atomic():
+                ExchangeRecord.objects.create(
+                    client=client,
+                    kind=kind,
+                    record_id=record_id,
+                    payload_hash=digest,
+                    status=status,
+                    result=result,
+                    push=push,
+                )
+        except IntegrityError:
+            # The same record in a concurrent push got there first; applying is idempotent
+            # (a death told twice is a confirmation), so its result stands.
+            pass
     else:
         known.payload_hash, known.status, known.result, known.push = digest, status, result, push
         known.save()
