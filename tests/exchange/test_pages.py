@@ -116,3 +116,33 @@ def test_add_client_prints_the_secret_once_and_stores_it_encrypted():
     assert not client.active
     with pytest.raises(CommandError):
         call_command("exchange", "add-client", "--department", "NOPE", stdout=io.StringIO())
+
+
+def test_a_grid_worker_records_the_new_head_of_a_vacant_household(baocheng_worker, wannian_worker):
+    from bianmin.registry.models import Person
+    from bianmin.registry.services import lifeevents
+    from tests.exchange.helpers import ACTOR, family
+
+    fam = family()
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    lifeevents.record_death(actor=ACTOR, person=fam.head, died_on=yesterday, source="公安推送")
+    # Another community's worker does not see it.
+    assert (
+        fam.household.number
+        not in client_for(wannian_worker).get("/exchange/head-vacancies/").content.decode()
+    )
+    c = client_for(baocheng_worker)
+    page = c.get("/exchange/head-vacancies/").content.decode()
+    assert fam.household.number in page and "陈桂兰" in page
+    from bianmin.exchange.models import HeadVacancy
+
+    vacancy = HeadVacancy.objects.get()
+    r = c.post(
+        "/exchange/head-vacancies/",
+        {"vacancy": vacancy.pk, f"v{vacancy.pk}-person": fam.spouse.pk},
+    )
+    assert r.status_code == 302
+    vacancy.refresh_from_db()
+    assert vacancy.filled_by_id == fam.spouse.pk
+    assert Person.unscoped.get(pk=fam.spouse.pk).relationship == "02"
+    assert "没有户主空缺的户" in c.get("/exchange/head-vacancies/").content.decode()

@@ -42,6 +42,14 @@ class ExchangeConfig(AppConfig):
             roles=admin_only,
             order=82,
         )
+        nav.register_staff(
+            group=_("部门数据交换"),
+            label=_("户主空缺"),
+            url_name="exchange:head-vacancies",
+            icon="⌂",
+            roles={"clerk", "grid", "admin"},
+            order=83,
+        )
         # A nonce older than twice the timestamp window can never be replayed successfully.
         jobs.register("exchange.nonces", forget_old_nonces, every=dt.timedelta(minutes=10))
         # After the registry's and the cases' demo data: deaths end some of the demo's cases.

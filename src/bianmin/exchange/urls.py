@@ -13,4 +13,5 @@ urlpatterns = [
     path("dead-letters/<int:pk>/", views.dead_letter, name="dead-letter"),
     path("pushes/", views.pushes, name="pushes"),
     path("life-events/", views.life_events, name="life-events"),
+    path("head-vacancies/", views.head_vacancies, name="head-vacancies"),
 ]

@@ -16,12 +16,19 @@ from bianmin.exchange import services
 from bianmin.exchange.models import (
     DeadLetter,
     DeadLetterStatus,
+    HeadVacancy,
     LifeEventRecord,
     PushLog,
     RecordKind,
 )
 from bianmin.exchange.records import FIELDS
-from bianmin.workbench.common import admin_required, paginate, query_without_page
+from bianmin.workbench.common import (
+    admin_required,
+    apply_errors,
+    paginate,
+    query_without_page,
+    staff_required,
+)
 
 
 class DeadLetterFilter(forms.Form):
@@ -156,3 +163,59 @@ def life_events(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(kind=kind)
     context = {"page": paginate(request, rows), "query": query_without_page(request)}
     return render(request, "exchange/life_events.html", context)
+
+
+class AppointHeadForm(forms.Form):
+    person = forms.ChoiceField(label=_("新户主"))
+    on = forms.DateField(label=_("变更日期"), required=False)
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [(p.pk, f"{p.name}（{p.id_masked}）") for p in members]
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def head_vacancies(request: HttpRequest) -> HttpResponse:
+    """户主空缺 in the user's area (the household's scope decides), each with its living
+    members to choose the new head from (户主变更)."""
+    from bianmin.registry.models import Household, LifeStatus, Person
+    from bianmin.registry.services.lifeevents import appoint_head
+
+    visible = Household.objects.values("pk")
+    vacancies = list(
+        HeadVacancy.objects.filter(filled_by__isnull=True, household__in=visible)
+        .select_related("household", "former_head")
+        .order_by("since", "pk")
+    )
+    members: dict[int, list] = {}
+    for p in Person.unscoped.filter(
+        household_id__in=[v.household_id for v in vacancies], life_status=LifeStatus.ALIVE
+    ).order_by("birth_date"):
+        members.setdefault(p.household_id, []).append(p)
+    forms_by_id = {
+        v.pk: AppointHeadForm(members=members.get(v.household_id, []), prefix=f"v{v.pk}")
+        for v in vacancies
+    }
+    if request.method == "POST":
+        vacancy = next((v for v in vacancies if str(v.pk) == request.POST.get("vacancy")), None)
+        if vacancy is not None:
+            form = AppointHeadForm(
+                request.POST, members=members.get(vacancy.household_id, []), prefix=f"v{vacancy.pk}"
+            )
+            forms_by_id[vacancy.pk] = form
+            if form.is_valid():
+                try:
+                    appoint_head(
+                        actor=request.actor,
+                        household=vacancy.household,
+                        person=Person(pk=int(form.cleaned_data["person"])),
+                        on=form.cleaned_data["on"],
+                    )
+                except ValidationError as e:
+                    apply_errors(form, e)
+                else:
+                    messages.success(request, _("已登记新户主。"))
+                    return redirect("exchange:head-vacancies")
+    rows = [(v, forms_by_id[v.pk]) for v in vacancies]
+    return render(request, "exchange/head_vacancies.html", {"rows": rows})
