@@ -151,6 +151,19 @@ class TestRecords:
         person.refresh_from_db()
         assert person.life_status == LifeStatus.ALIVE
 
+    def test_record_error_in_english_while_the_dead_letter_stays_chinese(self, ga):
+        stranger = factories.id_number(birth=dt.date(1961, 1, 1))
+        body = json.dumps(death(stranger)).encode()
+        r = ga.http.post(
+            DEATHS,
+            data=body,
+            content_type="application/json",
+            HTTP_ACCEPT_LANGUAGE="en",
+            **ga.headers(DEATHS, body),
+        )
+        assert "ID number" in r.json()["detail"]  # (the project catalogue has this msgid too)
+        assert DeadLetter.objects.get().message == "人口库中没有该身份证号码的记录。"
+
     def test_unknown_id_number(self, ga):
         stranger = factories.id_number(birth=dt.date(1960, 1, 1))
         r = ga.push(DEATHS, death(stranger))

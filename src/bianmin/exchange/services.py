@@ -19,7 +19,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bianmin.core import audit, crypto
 from bianmin.core.audit import Actor
@@ -145,24 +145,34 @@ def payload_hash(raw: Any) -> str:
 
 
 def _first_error(e: ValidationError) -> tuple[str, str]:
+    """(code, message in the active language: the pusher's `Accept-Language`)."""
     first = next(iter(e.error_dict.values()))[0] if hasattr(e, "error_dict") else e.error_list[0]
     message = first.message % first.params if first.params else first.message
-    return first.code or "invalid", str(message)
+    return first.code or "invalid", mask_text(str(message))
+
+
+def _stored_message(e: ValidationError) -> str:
+    """The message a dead letter keeps: Chinese, for the administrators who review it."""
+    with translation.override("zh-hans"):
+        return _first_error(e)[1]
 
 
 def _dead_letter(
-    client: ExchangeClient, kind: str, record_id: str, raw: Any, code: str, message: str, push
-) -> DeadLetter:
-    return DeadLetter.objects.create(
+    client: ExchangeClient, kind: str, record_id: str, raw: Any, err: ValidationError, push
+) -> tuple[str, str]:
+    """File the record as a dead letter; (code, message for the answer)."""
+    code, message = _first_error(err)
+    DeadLetter.objects.create(
         client=client,
         kind=kind,
         record_id=record_id,
         payload_cipher=crypto.encrypt(json.dumps(raw, ensure_ascii=False, default=str)),
         payload_masked=records.masked(raw),
         reason_code=code,
-        message=mask_text(message)[:500],
+        message=_stored_message(err)[:500],
         push=push,
     )
+    return code, message
 
 
 def process_record(
@@ -172,8 +182,9 @@ def process_record(
     record_id = str(raw.get("record_id", "")).strip()[:64] if isinstance(raw, dict) else ""
     digest = payload_hash(raw)
     if kind not in client.kinds:
-        code, message = _first_error(error("kind_not_allowed", kind=kind))
-        _dead_letter(client, kind, record_id, raw, code, message, push)
+        code, message = _dead_letter(
+            client, kind, record_id, raw, error("kind_not_allowed", kind=kind), push
+        )
         return {"record_id": record_id, "status": "dead_letter", "code": code, "detail": message}
     known = (
         ExchangeRecord.objects.select_for_update()
@@ -185,17 +196,17 @@ def process_record(
     if known is not None and known.payload_hash == digest:
         return {**known.result, "replayed": True}
     if known is not None and known.status == RecordStatus.APPLIED:
-        code, message = _first_error(error("record_id_reused", record_id=record_id))
-        _dead_letter(client, kind, record_id, raw, code, message, push)
+        code, message = _dead_letter(
+            client, kind, record_id, raw, error("record_id_reused", record_id=record_id), push
+        )
         return {"record_id": record_id, "status": "dead_letter", "code": code, "detail": message}
     try:
         _parsed, applied = records.apply(kind, raw, client)
     except ValidationError as e:
-        code, message = _first_error(e)
+        failure = e
     except Exception as e:  # a handler's bug must not fail the other records
         log.exception("exchange record %s:%s failed in a handler", kind, record_id)
-        code = "handler_failed"
-        message = _first_error(error("handler_failed", handler=type(e).__name__, error=str(e)))[1]
+        failure = error("handler_failed", handler=type(e).__name__, error=str(e)[:200])
     else:
         result = {"record_id": record_id, "status": "applied", **applied}
         _remember(client, kind, record_id, digest, RecordStatus.APPLIED, result, push, known)
@@ -207,7 +218,7 @@ def process_record(
             resolution="部门重新推送后已应用",
         )
         return result
-    _dead_letter(client, kind, record_id, raw, code, message, push)
+    code, message = _dead_letter(client, kind, record_id, raw, failure, push)
     result = {"record_id": record_id, "status": "dead_letter", "code": code, "detail": message}
     if record_id:
         _remember(client, kind, record_id, digest, RecordStatus.DEAD_LETTER, result, push, known)
@@ -282,7 +293,7 @@ def retry_dead_letter(
         _parsed, applied = records.apply(letter.kind, raw, letter.client)
     except ValidationError as e:
         code, message = _first_error(e)
-        letter.reason_code, letter.message = code, mask_text(message)[:500]
+        letter.reason_code, letter.message = code, _stored_message(e)[:500]
         letter.payload_cipher = crypto.encrypt(json.dumps(raw, ensure_ascii=False, default=str))
         letter.payload_masked = records.masked(raw)
         letter.save()
