@@ -152,3 +152,18 @@ def test_frozen_report_page_shows_the_difference(client, street_clerk, report, a
     assert "上报后基础数据有变化的格子" in html
     assert "（+1）" in html
     assert f'name="cell:{BAOCHENG}:visits"' not in html
+
+
+def test_a_stopped_template_opens_no_new_report(client, street_template, street_clerk):
+    supervisor = factories.staff("dazhi_sup", role="supervisor", division=DAZHI_STREET)
+    client.force_login(supervisor)
+    url = reverse("ledger:template-active", args=[street_template.pk])
+    assert client.post(url, {"active": "0"}).status_code == 302
+    street_template.refresh_from_db()
+    assert not street_template.active
+    client.force_login(street_clerk)
+    client.post(
+        reverse("ledger:report-open"),
+        {"template": street_template.pk, "division": DAZHI_STREET, "period": last_month()},
+    )
+    assert not Report.objects.exists()

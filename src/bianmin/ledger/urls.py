@@ -25,6 +25,7 @@ urlpatterns = [
     path("templates/", views_templates.template_list, name="templates"),
     path("templates/new/", views_templates.template_design, name="template-new"),
     path("templates/<int:pk>/", views_templates.template_design, name="template-edit"),
+    path("templates/<int:pk>/active/", views_templates.template_active, name="template-active"),
     path("dashboard/", views_dashboard.dashboard, name="dashboard"),
     path("dashboard/data/", views_dashboard.dashboard_data, name="dashboard-data"),
 ]

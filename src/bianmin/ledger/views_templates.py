@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from bianmin.ledger import designer, periods, queries, sources
 from bianmin.ledger.models import (
@@ -18,7 +19,7 @@ from bianmin.ledger.models import (
     RowKind,
     ValueType,
 )
-from bianmin.ledger.services import save_template
+from bianmin.ledger.services import save_template, set_template_active
 from bianmin.ledger.services.templates import clean_layout, may_design
 from bianmin.ledger.tables import build_table
 from bianmin.registry.access import actor_for, client_ip
@@ -139,3 +140,18 @@ def template_design(request: HttpRequest, pk: int | None = None) -> HttpResponse
         _("报表模板“%(name)s”已保存（第%(v)s版）。") % {"name": saved.name, "v": saved.version},
     )
     return redirect("ledger:template-edit", pk=saved.pk)
+
+
+@staff_required
+@require_POST
+def template_active(request: HttpRequest, pk: int) -> HttpResponse:
+    """Stop offering a template for new reports (its reports stay), or offer it again."""
+    if not may_design(request.user):
+        raise PermissionDenied(_("只有监察人员和系统管理员可以设计报表模板。"))
+    template = get_object_or_404(ReportTemplate, pk=pk)
+    active = request.POST.get("active") == "1"
+    set_template_active(
+        actor=actor_for(request.user, ip=client_ip(request)), template=template, active=active
+    )
+    messages.success(request, _("已启用。") if active else _("已停用，已建立的报表不受影响。"))
+    return redirect("ledger:template-edit", pk=template.pk)
