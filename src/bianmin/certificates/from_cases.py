@@ -71,7 +71,8 @@ def issue_for_case(*, case, actor, at) -> Certificate | None:
         return None
     holder = case.applicant_person if ctype.holder_kind == HolderKind.PERSON else case.applicant_org
     if not isinstance(holder, Person | Organisation):
-        logger.warning("case %s: %s needs another kind of holder", case.case_no, ctype.code)
+        # e.g. a person applying to register a business: the licence goes to the new entity.
+        logger.info("case %s: %s needs another kind of holder", case.case_no, ctype.code)
         return None
     area = case.applicant_area_code or case.area_code
     issuer = issuer_for(department_code=case.item.department_id, area_code=area) or issuer_for(
