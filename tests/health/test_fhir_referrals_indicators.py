@@ -11,6 +11,7 @@ from bianmin.health import fhir, indicators
 from bianmin.health.models import CheckKind, Encounter, HealthCheck, InstitutionLevel
 from bianmin.health.services import care, records
 from bianmin.registry.access import actor_for, scope_for
+from bianmin.registry.models import Person
 from tests import factories
 from tests.conftest import BAOCHENG
 
@@ -246,3 +247,46 @@ def test_indicators_on_a_known_dataset(record, system_actor, dazhi_centre):
     assert [r.code for r in rows] == [BAOCHENG]
     assert HealthCheck.objects.count() == 5
     assert InstitutionLevel.CITY == "city"
+
+
+def test_library_indicators_match_the_report_in_december(record, system_actor):
+    from bianmin.indicators import engine
+
+    factories.person(community=BAOCHENG, name="赵敏", birth=dt.date(1950, 1, 1), male=False)
+    records.add_condition(
+        actor=system_actor, record=record, icd10="I10", name="高血压", onset_on=dt.date(2020, 1, 1)
+    )
+    for month in (1, 4, 7, 10):
+        records.record_check(
+            actor=system_actor,
+            record=record,
+            kind=CheckKind.FOLLOW_UP,
+            checked_on=dt.date(2025, month, 5),
+            systolic=150,
+            diastolic=95,
+        )
+    records.record_check(
+        actor=system_actor,
+        record=record,
+        kind=CheckKind.ELDERLY,
+        checked_on=dt.date(2025, 6, 1),
+        systolic=128,
+        diastolic=80,
+    )
+    # The register's people were created "today"; the library counts them from their creation.
+    Person.unscoped.update(created_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
+    whole, _rows = indicators.report(prefix=BAOCHENG, year=2025)
+    expected = {k: (num, den) for k, _l, num, den, _r in whole.table()}
+    pairs = {
+        "filing_rate": "filing",
+        "electronic_rate": "electronic",
+        "complete_rate": "complete",
+        "usage_rate": "used",
+        "htn_standard_rate": "htn_standard",
+        "bp_control_rate": "htn_control",
+        "elderly_rate": "elderly",
+    }
+    for code, key in pairs.items():
+        value = engine.values(f"health.{code}", division=BAOCHENG, period="2025-12")[BAOCHENG]
+        assert (int(value.numerator), int(value.denominator)) == expected[key], code
+    assert expected["htn_control"] == (0, 1)  # latest follow-up 150/95: not controlled

@@ -269,3 +269,7 @@ def report(*, prefix: str, year: int) -> tuple[Figures, list[Row]]:
         for code, figures in sorted(by_unit.items())
     ]
     return total(by_unit), rows
+
+
+# The same figures in the city's indicator library (autodiscovery imports this module).
+from bianmin.health import indicator_library  # noqa: E402, F401

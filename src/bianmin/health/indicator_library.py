@@ -1,0 +1,175 @@
+"""The health-record indicators declared in the city's indicator library (`bianmin.indicators`),
+so they appear beside the other sectors' figures, are stored, frozen and drilled into there.
+
+The library works by month: "within the year" is read as the twelve months ending at the
+month's last day (for December, the calendar year — the figures of `health.indicators.report`,
+which computes the calendar-year report and the supervisors' page). Every measure depends on
+rows hanging off the record (check-ups, encounters, diagnoses), which do not touch the record's
+timestamp, so they are recomputed in full (`changed=None`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models.lookups import GreaterThanOrEqual
+from django.utils.translation import gettext_lazy as _
+
+from bianmin.indicators.library import AS_OF, Indicator, Measure, Period, register
+
+RECORD = "health.HealthRecord"
+CATEGORY = _("卫生健康")
+
+
+def _window(period: Period) -> tuple[dt.date, dt.date]:
+    return period.end - dt.timedelta(days=364), period.end
+
+
+def _open(period: Period) -> Q:
+    return Q(status="active") | Q(closed_on__gt=period.end)
+
+
+def _alive(period: Period) -> Q:
+    return Q(life_status="alive") | Q(status_date__gt=period.end)
+
+
+def _checks(period: Period):
+    from bianmin.health.models import HealthCheck
+
+    return HealthCheck.unscoped.filter(record=OuterRef("pk"), checked_on__range=_window(period))
+
+
+def records(extra=None) -> Measure:
+    def where(period: Period) -> Q:
+        q = _open(period)
+        return q & extra(period) if extra else q
+
+    return Measure(RECORD, date="opened_on", period=AS_OF, where=where, changed=None)
+
+
+def _used(period: Period) -> Q:
+    from bianmin.health.models import Encounter
+
+    encounters = Encounter.unscoped.filter(record=OuterRef("pk"), started_on__range=_window(period))
+    return Q(Exists(_checks(period))) | Q(Exists(encounters))
+
+
+def _managed(category: str):
+    def where(period: Period) -> Q:
+        from bianmin.health.models import Condition
+
+        return Q(
+            Exists(
+                Condition.unscoped.filter(
+                    record=OuterRef("pk"),
+                    category=category,
+                    status="active",
+                    onset_on__lte=period.end,
+                )
+            )
+        )
+
+    return where
+
+
+def _standard(category: str):
+    def where(period: Period) -> Q:
+        follow_ups = (
+            _checks(period)
+            .filter(kind="follow_up", face_to_face=True)
+            .values("record")
+            .annotate(n=Count("id"))
+            .values("n")
+        )
+        count = Subquery(follow_ups, output_field=IntegerField())
+        return _managed(category)(period) & Q(GreaterThanOrEqual(count, 4))
+
+    return where
+
+
+def _controlled(category: str, column: str, target: Q):
+    def where(period: Period) -> Q:
+        from bianmin.health.models import HealthCheck
+
+        latest = (
+            HealthCheck.unscoped.filter(
+                record=OuterRef(OuterRef("pk")),
+                checked_on__range=_window(period),
+                **{f"{column}__isnull": False},
+            )
+            .order_by("-checked_on", "-id")
+            .values("id")[:1]
+        )
+        on_target = HealthCheck.unscoped.filter(target, pk=Subquery(latest))
+        return _managed(category)(period) & Q(Exists(on_target))
+
+    return where
+
+
+def _seniors_checked(period: Period) -> Q:
+    checked = _checks(period).filter(kind__in=["elderly", "annual"])
+    return (
+        Q(person__birth_date__lte=period.years_before_end(65))
+        & (Q(person__life_status="alive") | Q(person__status_date__gt=period.end))
+        & Q(Exists(checked))
+    )
+
+
+def _people(extra=None) -> Measure:
+    def where(period: Period) -> Q:
+        q = _alive(period)
+        return q & extra(period) if extra else q
+
+    return Measure("registry.Person", date="created_at", period=AS_OF, where=where)
+
+
+def _ratio(code, name, formula, numerator, denominator) -> Indicator:
+    return Indicator(
+        code=f"health.{code}",
+        name=name,
+        unit="%",
+        category=CATEGORY,
+        formula=formula,
+        numerator=numerator,
+        denominator=denominator,
+        scale=100,
+        decimals=1,
+    )
+
+
+RESIDENTS = _people()
+OPEN_RECORDS = records()
+HTN, T2D = "hypertension", "t2d"
+
+register(
+    _ratio("filing_rate", _("健康档案建档率"),
+           _("月末在管健康档案数 ÷ 月末辖区内常住居民数 × 100%"), OPEN_RECORDS, RESIDENTS),
+    _ratio("electronic_rate", _("电子健康档案建档率"),
+           _("月末在管电子健康档案数 ÷ 月末辖区内常住居民数 × 100%"),
+           records(lambda p: Q(electronic=True)), RESIDENTS),
+    _ratio("complete_rate", _("健康档案合格率"),
+           _("合格档案份数 ÷ 在管档案总份数 × 100%（基本信息齐全、既往史已询问、有体检记录）"),
+           records(lambda p: Q(complete=True)), OPEN_RECORDS),
+    _ratio("usage_rate", _("健康档案使用率"),
+           _("截至月末一年内有体检、随访或就诊记录的档案份数 ÷ 在管档案总份数 × 100%"),
+           records(_used), OPEN_RECORDS),
+    _ratio("htn_standard_rate", _("高血压患者规范管理率"),
+           _("一年内面对面随访不少于4次的高血压患者数 ÷ 已管理高血压患者数 × 100%"),
+           records(_standard(HTN)), records(_managed(HTN))),
+    _ratio("bp_control_rate", _("管理人群血压控制率"),
+           _("一年内最近一次血压低于140/90mmHg的患者数 ÷ 已管理高血压患者数 × 100%"),
+           records(_controlled(HTN, "systolic", Q(systolic__lt=140, diastolic__lt=90))),
+           records(_managed(HTN))),
+    _ratio("t2d_standard_rate", _("2型糖尿病患者规范管理率"),
+           _("一年内面对面随访不少于4次的糖尿病患者数 ÷ 已管理糖尿病患者数 × 100%"),
+           records(_standard(T2D)), records(_managed(T2D))),
+    _ratio("glucose_control_rate", _("管理人群血糖控制率"),
+           _("一年内最近一次空腹血糖低于7.0mmol/L的患者数 ÷ 已管理糖尿病患者数 × 100%"),
+           records(_controlled(T2D, "fasting_glucose", Q(fasting_glucose__lt=7))),
+           records(_managed(T2D))),
+    _ratio("elderly_rate", _("老年人健康管理率"),
+           _("一年内接受健康体检的65岁及以上居民数 ÷ 月末辖区内65岁及以上常住居民数 × 100%"),
+           records(_seniors_checked),
+           _people(lambda p: Q(birth_date__lte=p.years_before_end(65)))),
+    source="health",
+)  # fmt: skip
