@@ -165,9 +165,9 @@ def fetch_logged(
         refusal = "no_provider", _("“%(item)s”尚无数据来源，不能共享获取。") % {"item": item.name}
     if refusal is not None:
         code, message = refusal
-        # Written in a block of its own: the refusal is on file even though the caller
-        # gets an exception (callers that catch it keep it in their transaction).
-        with transaction.atomic():
+        # Written before raising: a caller without a transaction gets it committed; one inside
+        # a transaction keeps it if it catches the refusal (intake does).
+        with transaction.atomic(savepoint=False):
             _log(
                 actor=actor,
                 department=department,
@@ -184,7 +184,7 @@ def fetch_logged(
         if code == "no_provider":
             raise ValidationError(message, code=code)
         raise AccessDenied(str(message), code=code)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         data = provider(person)
         access = _log(
             actor=actor,
@@ -259,7 +259,7 @@ def fetch_certificate(
     )
     person = holder if isinstance(holder, Person) else None
     organisation = holder if isinstance(holder, Organisation) else None
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         access = _log(
             actor=actor,
             department=department or department_of(actor),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from bianmin.catalog.sources import CERTIFICATE_TYPES, SHARED_DATA
 from bianmin.core.audit import Actor
-from bianmin.sharing.models import SharedDataItem, SharedMaterial
+from bianmin.sharing.models import SharedMaterial
 from bianmin.sharing.services.access import (
     certificate_identifier,
     fetch_certificate,
@@ -37,7 +37,6 @@ def _error_text(error: Exception) -> str:
     return str(getattr(error, "message", "") or error)
 
 
-@transaction.atomic
 def satisfy_materials(
     *, actor: Actor, case, checked=None, at: dt.datetime | None = None
 ) -> list[SharedMaterial]:
@@ -45,9 +44,13 @@ def satisfy_materials(
     item or a certificate type and that the applicant did not hand in; record each as a
     `SharedMaterial` — found, with its source, or not, with the reason. The fetch is made
     for the item's handling department, which is who needs the material. Runs in the
-    intake's transaction; a refusal is logged and never fails the intake. Materials already
-    satisfied are not fetched again (a re-check after supplement)."""
-    at = at or timezone.now()
+    intake's transaction; a refusal is logged and never fails the intake. Without `checked`
+    (a later pass over an existing case), materials already satisfied are not fetched again."""
+    with transaction.atomic(savepoint=False):
+        return _satisfy(actor=actor, case=case, checked=checked, at=at or timezone.now())
+
+
+def _satisfy(*, actor: Actor, case, checked, at: dt.datetime) -> list[SharedMaterial]:
     item = case.item
     handed = _handed_in(case, checked)
     done = set(SharedMaterial.unscoped.filter(case=case, found=True).values_list("code", flat=True))
@@ -60,7 +63,6 @@ def satisfy_materials(
         return []
     person, organisation = case.applicant_person, case.applicant_org
     department = item.department
-    names = dict(SharedDataItem.objects.values_list("code", "name"))
     rows = []
     for m in wanted:
         source = m.shared_source
@@ -113,24 +115,36 @@ def satisfy_materials(
         else:
             reason = _("未知的共享来源“%(code)s”。") % {"code": source}
         if not label:
-            label = str(SHARED_DATA.get(source) or CERTIFICATE_TYPES.get(source) or source)
-            label = names.get(source, label)
-        row, _created = SharedMaterial.unscoped.update_or_create(
-            case=case,
-            code=m.code,
-            defaults={
-                "name": m.name,
-                "item_code": item.code,
-                "item_name": item.name,
-                "source_code": source,
-                "source_label": str(label)[:200],
-                "certificate_identifier": ident[:120],
-                "found": found,
-                "reason": str(reason)[:200],
-                "access": access,
-                "fetched_at": at,
-                "area_code": case.area_code,
-            },
+            label = SHARED_DATA.get(source) or CERTIFICATE_TYPES.get(source) or source
+        rows.append(
+            SharedMaterial(
+                case=case,
+                code=m.code,
+                name=m.name,
+                item_code=item.code,
+                item_name=item.name,
+                source_code=source,
+                source_label=str(label)[:200],
+                certificate_identifier=ident[:120],
+                found=found,
+                reason=str(reason)[:200],
+                access=access,
+                fetched_at=at,
+                area_code=case.area_code,
+            )
         )
-        rows.append(row)
+    # One statement; a material tried again replaces its earlier row.
+    SharedMaterial.unscoped.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["case", "code"],
+        update_fields=[
+            "source_label",
+            "certificate_identifier",
+            "found",
+            "reason",
+            "access",
+            "fetched_at",
+        ],
+    )
     return rows
