@@ -17,7 +17,9 @@ END = dt.date(2026, 10, 31)
 
 
 def set_person(person: Person, **fields) -> Person:
-    """Adjust fields the services set from dates we cannot choose (建档时间 is now)."""
+    """Adjust fields the services set from dates we cannot choose (建档时间 is now); the
+    change is stamped like a service's save would stamp it."""
+    fields.setdefault("updated_at", timezone.now())
     Person.unscoped.filter(pk=person.pk).update(**fields)
     person.refresh_from_db()
     return person

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import models
@@ -122,11 +122,26 @@ def _aggregate(measure: Measure, condition: Q):
 
 
 def _batches(measures: Iterable[Measure]) -> dict[tuple, list[Measure]]:
-    """Measures reading the same table with the same period condition share one query."""
+    """Measures reading the same table by the same area field share one query: one scan of the
+    table, each measure's period and filter inside its own aggregate."""
     out: dict[tuple, list[Measure]] = defaultdict(list)
     for m in dict.fromkeys(measures):  # distinct, in order
-        out[(m.model, m.area, m.date, m.period)].append(m)
+        out[(m.model, m.area)].append(m)
     return out
+
+
+def _batch_where(batch: list[Measure], period: Period) -> Q:
+    """The OR of the batch's period conditions (no condition if one measure has none), so
+    rows no measure can count are not read."""
+    seen: dict[tuple, Q] = {}
+    for m in batch:
+        seen.setdefault((m.date, m.period), period_q(m, period))
+    if any(not q for q in seen.values()):
+        return Q()
+    where = Q()
+    for q in seen.values():
+        where |= q
+    return where
 
 
 def compute_measures(
@@ -145,44 +160,43 @@ def compute_measures(
     lengths = sorted({n for n in lengths if n >= len(root)})
     result: dict[Measure, dict[str, Decimal]] = {}
     area_list = None if areas is None else sorted(set(areas))
-    for (_model, area, _date, _period), batch in _batches(measures).items():
-        first = batch[0]
-        model = first.model_class()
-        base = model._base_manager.filter(period_q(first, period)).order_by()
+    for (_model, area), batch in _batches(measures).items():
+        model = batch[0].model_class()
+        base = model._base_manager.filter(_batch_where(batch, period)).order_by()
         if root:
             base = base.filter(**{f"{area}__startswith": root})
         if area_list is not None:
             base = base.filter(**{f"{area}__in": area_list})
-        conditions = {m: library.resolve_filter(m.where, period) for m in batch}
+        conditions = {m: measure_q(m, period) for m in batch}
         aliases = {m: f"m{i}" for i, m in enumerate(batch)}
         additive = [m for m in batch if m.additive]
         distinct = [m for m in batch if not m.additive]
         if additive:
-            rows = base.values(area).annotate(
+            rows = base.values_list(area).annotate(
                 **{aliases[m]: _aggregate(m, conditions[m]) for m in additive}
             )
             per_code: dict[Measure, dict[str, Decimal]] = {m: {} for m in additive}
-            for row in rows:
-                code = row[area] or ""
-                for m in additive:
-                    amount = row[aliases[m]]
+            targets = [per_code[m] for m in additive]
+            for row in rows.iterator(chunk_size=10000):
+                code = row[0] or ""
+                for target, amount in zip(targets, row[1:], strict=True):
                     if amount:
-                        per_code[m][code] = per_code[m].get(code, ZERO) + Decimal(amount)
+                        target[code] = target.get(code, 0) + amount
             for m in additive:
                 result[m] = per_code[m] if raw else roll_up(per_code[m], lengths)
         for n in lengths if distinct else ():
             rows = (
                 base.annotate(_unit=Substr(area, 1, n))
-                .values("_unit")
+                .values_list("_unit")
                 .annotate(**{aliases[m]: _aggregate(m, conditions[m]) for m in distinct})
             )
             for row in rows:
-                prefix = row["_unit"] or ""
+                prefix = row[0] or ""
                 if len(prefix) != n:
                     continue
-                for m in distinct:
-                    if row[aliases[m]]:
-                        result.setdefault(m, {})[prefix] = Decimal(row[aliases[m]])
+                for m, amount in zip(distinct, row[1:], strict=True):
+                    if amount:
+                        result.setdefault(m, {})[prefix] = amount
         for m in distinct:
             result.setdefault(m, {})
     return result
@@ -190,22 +204,49 @@ def compute_measures(
 
 def roll_up(raw: dict[str, Decimal], lengths: Iterable[int]) -> dict[str, Decimal]:
     """Add each raw area code's amount into its prefixes of the given lengths."""
-    out: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    out: dict[str, Decimal] = defaultdict(int)
     lengths = sorted(lengths)
     for code, amount in raw.items():
+        size = len(code)
         for n in lengths:
-            if n <= len(code):
-                out[code[:n]] += amount
+            if n > size:
+                break
+            out[code[:n]] += amount
     return dict(out)
 
 
 def combine(indicator: Indicator, amounts: dict[Measure, dict[str, Decimal]], prefix: str) -> Value:
+    """One unit's Value (for many units at once use `combine_many`)."""
+    return combine_many(indicator, amounts, [prefix])[prefix]
+
+
+def combine_many(
+    indicator: Indicator, amounts: dict[Measure, dict[str, Decimal]], prefixes: Iterable[str]
+) -> dict[str, Value]:
+    """{prefix: Value}: the hot loop of a whole-city report, so zeros share one Value and the
+    ratio's constants are looked up once."""
+    out: dict[str, Value] = {}
     if not indicator.is_ratio:
-        num = amounts.get(indicator.measure, {}).get(prefix, ZERO)
-        return Value(num, None, indicator.value_of(num, None))
-    num = amounts.get(indicator.numerator, {}).get(prefix, ZERO)
-    den = amounts.get(indicator.denominator, {}).get(prefix, ZERO)
-    return Value(num, den, indicator.value_of(num, den))
+        got = amounts.get(indicator.measure, {})
+        zero = Value(ZERO, None, ZERO)
+        for p in prefixes:
+            n = got.get(p)
+            out[p] = Value(Decimal(n), None, Decimal(n)) if n else zero
+        return out
+    nums = amounts.get(indicator.numerator, {})
+    dens = amounts.get(indicator.denominator, {})
+    quantum = Decimal(1).scaleb(-indicator.decimals)
+    scale = indicator.scale
+    empty = Value(ZERO, ZERO, None)
+    for p in prefixes:
+        num, den = nums.get(p, 0), dens.get(p, 0)
+        if not num and not den:
+            out[p] = empty
+            continue
+        num, den = Decimal(num), Decimal(den)
+        value = (num * scale / den).quantize(quantum, ROUND_HALF_UP) if den else None
+        out[p] = Value(num, den, value)
+    return out
 
 
 def _compute(
@@ -214,9 +255,11 @@ def _compute(
     measures = [m for ind in indicators for m in ind.measures()]
     lengths = {u.length for u in units}
     amounts = compute_measures(measures, period=period, root=root, lengths=lengths)
-    return {
-        ind.code: {u.code: combine(ind, amounts, u.prefix) for u in units} for ind in indicators
-    }
+    out: dict[str, dict[str, Value]] = {}
+    for ind in indicators:
+        by_prefix = combine_many(ind, amounts, [u.prefix for u in units])
+        out[ind.code] = {u.code: by_prefix[u.prefix] for u in units}
+    return out
 
 
 # --- public API -------------------------------------------------------------------------------
