@@ -212,3 +212,13 @@ def test_coverage_counts_and_drill_down(elderly_program, baocheng_worker, wannia
     with acting_in(scope_for(baocheng_worker)):
         own = queries.coverage(program=elderly_program, start=start)
         assert own.total.enrolled == 3 and own.area_code == BAOCHENG
+
+
+def test_window_edit_of_the_grid_moves_the_follow_ups(enrolment, hypertensive):
+    from bianmin.registry.services.people import update_person
+
+    grid = factories.grid(BAOCHENG, 3)
+    update_person(actor=SYSTEM, person=hypertensive, grid=grid.code)
+    enrolment.refresh_from_db()
+    assert enrolment.area_code == grid.code
+    assert lifecycle.run_checks(["programs.follow_ups"]) == []
