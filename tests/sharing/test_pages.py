@@ -127,3 +127,20 @@ def test_case_page_shows_where_a_shared_material_came_from(dazhi_clerk, elderly_
     ).case
     page = client_for(dazhi_clerk).get(f"/counter/cases/{case.case_no}/").content.decode()
     assert "共享数据：居民身份证信息（公安）" in page
+
+
+def test_case_page_in_english_translates_the_source(dazhi_clerk, elderly_item, applicant):
+    from bianmin.cases.services import intake
+    from bianmin.registry.access import actor_for
+    from tests.cases import builders
+
+    grant("id_card", "MZ")
+    case = intake.take_in(
+        actor=actor_for(dazhi_clerk),
+        item=elderly_item,
+        applicant=applicant,
+        provided=builders.COMPLETE,
+        channel="window",
+    ).case
+    page = client_for(dazhi_clerk).get(f"/counter/cases/{case.case_no}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Shared data: " in page.content.decode()

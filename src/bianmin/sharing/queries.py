@@ -149,6 +149,25 @@ def materials_stats(month: str) -> list[dict]:
     ]
 
 
+def source_text(row: SharedMaterial) -> str:
+    """Where a shared material came from, in the reader's language (the stored label is in
+    the platform's)."""
+    from django.utils.translation import gettext as _
+
+    from bianmin.catalog.sources import CERTIFICATE_TYPES, SHARED_DATA
+
+    if not row.found:
+        return _("未能获取：%(reason)s") % {"reason": row.reason}
+    if row.source_code in CERTIFICATE_TYPES:
+        return _("电子证照：%(type)s %(id)s") % {
+            "type": CERTIFICATE_TYPES[row.source_code],
+            "id": row.certificate_identifier,
+        }
+    if row.source_code in SHARED_DATA:
+        return _("共享数据：%(item)s") % {"item": SHARED_DATA[row.source_code]}
+    return row.source_label
+
+
 def sources_of(case) -> dict[str, SharedMaterial]:
     """The case's shared materials by material code (the case page's 来源 column)."""
     return {m.code: m for m in SharedMaterial.unscoped.filter(case=case)}

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from bianmin.catalog.sources import CERTIFICATE_TYPES, SHARED_DATA
@@ -46,7 +47,9 @@ def satisfy_materials(
     for the item's handling department, which is who needs the material. Runs in the
     intake's transaction; a refusal is logged and never fails the intake. Without `checked`
     (a later pass over an existing case), materials already satisfied are not fetched again."""
-    with transaction.atomic(savepoint=False):
+    # What is stored (labels, reasons, purposes) is in the platform's language, whatever the
+    # clerk's page is shown in; pages translate from the codes (`queries.source_text`).
+    with transaction.atomic(savepoint=False), translation.override(settings.LANGUAGE_CODE):
         return _satisfy(actor=actor, case=case, checked=checked, at=at or timezone.now())
 
 

@@ -4,9 +4,8 @@ case page's materials table (one query per case, kept on the case object)."""
 from __future__ import annotations
 
 from django import template
-from django.utils.translation import gettext as _
 
-from bianmin.sharing.queries import sources_of
+from bianmin.sharing.queries import source_text, sources_of
 
 register = template.Library()
 
@@ -18,8 +17,4 @@ def material_source(case, code: str) -> str:
         sources = sources_of(case)
         case._shared_sources = sources
     row = sources.get(code)
-    if row is None:
-        return ""
-    if row.found:
-        return row.source_label
-    return _("未能获取：%(reason)s") % {"reason": row.reason}
+    return source_text(row) if row is not None else ""
