@@ -167,3 +167,11 @@ def test_a_stopped_template_opens_no_new_report(client, street_template, street_
         {"template": street_template.pk, "division": DAZHI_STREET, "period": last_month()},
     )
     assert not Report.objects.exists()
+
+
+def test_report_page_in_english(client, street_clerk, report):
+    client.force_login(street_clerk)
+    html = client.get(
+        reverse("ledger:report", args=[report.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Total" in html and "Reporting unit" in html and "Submit for review" in html
