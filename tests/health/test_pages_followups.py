@@ -78,3 +78,38 @@ def test_doctor_pages_render(client, record, dazhi_doctor):
 def test_indicators_refuse_other_area(client, dazhi_doctor):
     client.force_login(dazhi_doctor)
     assert client.get("/health/indicators/?area=420103").status_code == 403
+
+
+def test_open_record_check_and_referral_through_pages(client, dazhi_doctor, city_hospital):
+    from bianmin.core.identifiers import make_citizen_id
+    from bianmin.health.models import HealthRecord, Referral
+    from tests import factories
+    from tests.conftest import TAINING
+
+    number = make_citizen_id("420102", dt.date(1960, 5, 4), 37)
+    factories.person(community=TAINING, name="周建国", birth=dt.date(1960, 5, 4), id_number=number)
+    client.force_login(dazhi_doctor)
+    answer = client.post(
+        "/health/records/new/",
+        {"id_number": number, "electronic": "on", "blood_type": "O", "payment_type": "resident"},
+    )
+    record = HealthRecord.objects.get()
+    assert answer.status_code == 302 and record.record_code == f"{TAINING}00001"
+    assert record.institution_id == dazhi_doctor.staff.org_unit_id
+    bad = client.post(
+        f"/health/records/{record.record_code}/check/",
+        {"kind": "annual", "checked_on": "2025-03-01", "systolic": "400", "diastolic": "90"},
+    )
+    assert bad.status_code == 200 and not HealthCheck.objects.exists()
+    assert "超出可能范围" in bad.content.decode()
+    good = client.post(
+        f"/health/records/{record.record_code}/check/",
+        {"kind": "annual", "checked_on": "2025-03-01", "systolic": "132", "diastolic": "84"},
+    )
+    assert good.status_code == 302 and HealthCheck.objects.get().systolic == 132
+    sent = client.post(
+        f"/health/records/{record.record_code}/referral/",
+        {"to_institution": city_hospital.pk, "reason": "血压控制不佳", "diagnosis_icd10": "I10"},
+    )
+    assert sent.status_code == 302
+    assert Referral.objects.get().direction == "up"

@@ -2,14 +2,17 @@ from __future__ import annotations
 
 from django.urls import path
 
-from bianmin.health import views
+from bianmin.health import views, views_forms
 
 app_name = "health"
 
 urlpatterns = [
     path("", views.due, name="due"),
     path("records/", views.record_list, name="records"),
+    path("records/new/", views_forms.open_record, name="open"),
     path("records/<str:record_code>/", views.record_detail, name="record"),
+    path("records/<str:record_code>/check/", views_forms.add_check, name="check"),
+    path("records/<str:record_code>/referral/", views_forms.request_referral, name="refer"),
     path("records/<str:record_code>/visit/<slug:program_code>/", views.visit, name="visit"),
     path("referrals/", views.referrals, name="referrals"),
     path("referrals/<int:pk>/respond/", views.referral_respond, name="referral-respond"),
