@@ -208,13 +208,40 @@ def _replace_partials(
     )
 
 
-def _partials(ind: Indicator, period: Period) -> dict[Measure, dict[str, Decimal]]:
-    measures = ind.measures()
-    out: dict[Measure, dict[str, Decimal]] = {m: {} for m in measures}
-    for part, code, amount in Partial.objects.filter(
-        indicator_code=ind.code, period=str(period)
-    ).values_list("part", "area_code", "amount"):
-        out[measures[part]][code] = amount
+def _replace_partials_many(
+    indicators: list[Indicator], *, period: Period, raw: dict[Measure, dict[str, Decimal]], areas
+) -> None:
+    """Replace the stored partials of these indicators for `areas`."""
+    stored = Partial.objects.filter(
+        indicator_code__in=[i.code for i in indicators], period=str(period)
+    )
+    area_list = sorted(areas)
+    for i in range(0, len(area_list), 5000):
+        stored.filter(area_code__in=area_list[i : i + 5000]).delete()
+    _insert(
+        Partial,
+        ("indicator_code", "part", "period", "area_code", "amount"),
+        (
+            (ind.code, part, str(period), code, amount)
+            for ind in indicators
+            for part, m in enumerate(ind.measures())
+            for code, amount in raw.get(m, {}).items()
+            if amount
+        ),
+    )
+
+
+def _partials_many(
+    indicators: list[Indicator], period: Period
+) -> dict[Measure, dict[str, Decimal]]:
+    """All stored partials of these indicators for the month, in one query."""
+    by_code = {i.code: i.measures() for i in indicators}
+    out: dict[Measure, dict[str, Decimal]] = {m: {} for ms in by_code.values() for m in ms}
+    rows = Partial.objects.filter(indicator_code__in=list(by_code), period=str(period))
+    for code, part, area, amount in rows.values_list(
+        "indicator_code", "part", "area_code", "amount"
+    ).iterator(chunk_size=20000):
+        out[by_code[code][part]][area] = amount
     return out
 
 
@@ -272,24 +299,22 @@ def refresh(
         touched = _touched_areas(
             [m for i in parts for m in i.measures()], since=since, root=top.prefix
         )
-        for ind in parts:
-            areas = set().union(*(touched[m] for m in ind.measures()))
-            if not areas:
-                continue
-            touched_count += len(areas)
+        changed = [i for i in parts if any(touched[m] for m in i.measures())]
+        if changed:
+            # One pass over the touched areas for all changed indicators (an area touched for
+            # one table is recomputed for all: same result, one query per table).
+            areas = set().union(*(touched[m] for i in changed for m in i.measures()))
+            touched_count = len(areas)
+            measures = [m for i in changed for m in i.measures()]
             raw = compute_measures(
-                ind.measures(),
-                period=period,
-                root=top.prefix,
-                lengths=lengths,
-                areas=areas,
-                raw=True,
+                measures, period=period, root=top.prefix, lengths=lengths, areas=areas, raw=True
             )
-            _replace_partials(ind, period=period, raw=raw, areas=areas)
-            rolled = {m: roll_up(p, lengths) for m, p in _partials(ind, period).items()}
+            _replace_partials_many(changed, period=period, raw=raw, areas=areas)
+            stored = _partials_many(changed, period)
+            rolled = {m: roll_up(stored.get(m, {}), lengths) for m in measures}
             above = {a[:n] for a in areas for n in lengths if n <= len(a)}
             affected = [u for u in units if u.prefix in above]
-            written += _store([ind], period=period, units=affected, amounts=rolled, now=started)
+            written += _store(changed, period=period, units=affected, amounts=rolled, now=started)
     RefreshRun.objects.filter(pk=run.pk).update(
         finished_at=timezone.now(), touched_areas=touched_count, values_written=written
     )
