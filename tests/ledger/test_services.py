@@ -334,3 +334,32 @@ def test_approving_a_draft_is_refused(actor, street_template, street, street_rev
     with pytest.raises(ValidationError) as exc:
         approve(actor=actor, user=street_reviewer, report=report)
     assert codes(exc.value) == {"bad_transition"}
+
+
+def test_street_report_takes_hand_entered_figures_from_approved_community_reports(actor, grids):
+    """一次录入，多方共享: 保成社区 reports its visits once; 大智街道's report of the same
+    template shows them without retyping, marked as taken from the community's report."""
+    from bianmin.registry.models import Division
+
+    template = save_template(
+        actor=actor, code="visits-monthly", name="走访月报", frequency="monthly",
+        row_kind="units",
+        columns=[{"key": "visits", "label": "入户走访", "source": "manual", "type": "int",
+                  "min": 0, "required": True}],
+    )  # fmt: skip
+    community = Division.objects.get(code=BAOCHENG)
+    reviewer = factories.staff("dazhi_reviewer", role="clerk", division="420102002000")
+    below = open_report(actor=actor, template=template, division=community, period=last_month())
+    grid_rows = [r.key for r in build_table(below).rows if not r.is_total]
+    fill_cells(actor=actor, report=below, values={(k, "visits"): "10" for k in grid_rows})
+    submit(actor=actor, report=below)
+
+    street = Division.objects.get(code="420102002000")
+    report = open_report(actor=actor, template=template, division=street, period=last_month())
+    assert build_table(report).cell(BAOCHENG, "visits").value is None  # not approved yet
+    approve(actor=actor, user=reviewer, report=below)
+    table = build_table(report)
+    cell = table.cell(BAOCHENG, "visits")
+    assert cell.value == Decimal(10 * len(grid_rows)) and cell.shared_from == "保成社区"
+    assert (BAOCHENG, "visits") not in {(r.key, c["key"]) for r, c in table.missing}
+    assert not ManualCell.objects.filter(report=report).exists()

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from bianmin.ledger import periods, sources
 from bianmin.ledger.cells import as_number
-from bianmin.ledger.models import ColumnSource, Report, RowKind, ValueType
+from bianmin.ledger.models import ColumnSource, Report, ReportStatus, RowKind, ValueType
 
 TOTAL = "total"
 COMPUTED_SOURCES = (ColumnSource.INDICATOR, ColumnSource.ROW_INDICATOR)
@@ -41,6 +41,8 @@ class Cell:
     computed: bool = False
     entered_by: str = ""
     entered_at: dt.datetime | None = None
+    # A hand-entered figure shared from the approved report of the unit below (一次录入，多方共享).
+    shared_from: str = ""
     # Frozen reports: today's live figure beside the frozen one.
     live: Decimal | None = None
     changed: bool = False
@@ -166,6 +168,8 @@ def build_table(report: Report, *, live: bool = True) -> Table:
             entered_by=stored.entered_by_name,
             entered_at=stored.entered_at,
         )
+    if layout["row_kind"] == RowKind.UNITS and report.template_id:
+        _shared_from_below(table, manual_columns)
     for column in manual_columns.values():
         body = [r for r in table.rows if not r.is_total]
         if column.get("type") in (ValueType.INT, ValueType.DECIMAL) and len(body) < len(table.rows):
@@ -176,6 +180,35 @@ def build_table(report: Report, *, live: bool = True) -> Table:
         if column.get("required"):
             table.missing += [(r, column) for r in body if table.cell(r, column).value is None]
     return table
+
+
+def _shared_from_below(table: Table, manual_columns: dict[str, dict[str, Any]]) -> None:
+    """Entered once, shared: a row's hand-entered cells that are still empty take the figure
+    from the unit's own approved report of the same template and period (its 合计, or its only
+    row), so a street never retypes what its communities reported."""
+    report = table.report
+    rows = {r.key: r for r in table.rows if not r.is_total}
+    below = Report.objects.filter(
+        template_id=report.template_id,
+        period=report.period,
+        area_code__in=list(rows),
+        status=ReportStatus.APPROVED,
+    ).select_related("division")
+    for child in below:
+        child_table = build_table(child, live=False)
+        source = TOTAL if any(r.is_total for r in child_table.rows) else child.area_code
+        child_columns = {c["key"]: c for c in child_table.columns}
+        for key, column in manual_columns.items():
+            theirs = child_columns.get(key)
+            if theirs is None or theirs.get("type") != column.get("type"):
+                continue
+            if (child.area_code, key) in table.cells:
+                continue
+            value = child_table.cell(source, key).value
+            if value is not None:
+                table.cells[(child.area_code, key)] = Cell(
+                    value=value, manual=True, shared_from=child.division.name
+                )
 
 
 def snapshot(table: Table) -> dict[str, dict[str, str | None]]:

@@ -158,7 +158,11 @@ def display_grid(table, *, editable=False, posted=None, errors=None) -> list:
                     "column": column,
                     "cell": cell,
                     "name": f"cell:{key}",
-                    "input": editable and column["source"] == "manual" and not row.is_total,
+                    # A figure shared from the approved report below is shown, not retyped.
+                    "input": editable
+                    and column["source"] == "manual"
+                    and not row.is_total
+                    and not cell.shared_from,
                     "raw": posted.get((row.key, column["key"]), _raw(cell.value)),
                     "errors": errors.get(key, []),
                 }
