@@ -237,3 +237,31 @@ def test_private_keys_are_stored_sealed(resident, issuers):
     key = cert.signing_key
     assert key.private_cipher.startswith("v1:")
     assert timezone.now() >= key.created_at
+
+
+def test_issuer_by_credit_code_and_registration(resident):
+    from bianmin.certificates.services import register_issuer
+    from bianmin.core.identifiers import make_credit_code
+
+    code = make_credit_code("11", "420102", "011111118")
+    with pytest.raises(ValidationError) as e:
+        disability(resident, code)
+    assert e.value.error_dict["issuer"][0].code == "unknown_issuer"
+    with pytest.raises(ValidationError) as e:
+        register_issuer(
+            actor=ACTOR,
+            credit_code=code[:-1] + "0" if code[-1] != "0" else code[:-1] + "1",
+            name="武汉市江岸区残疾人联合会",
+            department_code="CL",
+            division_code="420102",
+        )
+    assert e.value.code == "credit_code_check_digit"
+    issuer = register_issuer(
+        actor=ACTOR,
+        credit_code=code,
+        name="武汉市江岸区残疾人联合会",
+        department_code="CL",
+        division_code="420102",
+    )
+    cert = disability(resident, code.lower())
+    assert cert.issuer == issuer and cert.issuer_credit_code == code

@@ -4,6 +4,7 @@ from bianmin.certificates.services.issuing import (
     expire_due,
     issue_certificate,
     issuer_for,
+    register_issuer,
     revoke,
 )
 from bianmin.certificates.services.keys import active_key, revoke_key, rotate_key
@@ -16,6 +17,7 @@ __all__ = [
     "issue_certificate",
     "issuer_for",
     "qr_payload",
+    "register_issuer",
     "revoke",
     "revoke_key",
     "rotate_key",

@@ -25,8 +25,9 @@ from bianmin.certificates.models import (
 from bianmin.certificates.services.keys import active_key
 from bianmin.core import audit
 from bianmin.core.audit import Actor
+from bianmin.core.identifiers import parse_credit_code
 from bianmin.core.models import AuditAction
-from bianmin.registry.models import LifeStatus, Organisation, Person
+from bianmin.registry.models import Department, Division, LifeStatus, Organisation, Person
 
 REASON_DEATH = _("持证人死亡")
 REASON_EXPIRED = _("有效期届满")
@@ -144,12 +145,43 @@ def issuer_for(*, department_code: str, area_code: str) -> Issuer | None:
 
 
 @transaction.atomic
+def register_issuer(
+    *, actor: Actor, credit_code: str, name: str, department_code: str, division_code: str
+) -> Issuer:
+    """Register (or rename) an issuing authority; its credit code goes into identifiers, so it
+    must be a valid GB 32100 code."""
+    parsed = parse_credit_code(credit_code)
+    name = (name or "").strip()
+    if not name:
+        raise _invalid("name", _("请填写机构名称。"), "name_required")
+    department = Department.objects.filter(pk=department_code).first()
+    if department is None:
+        raise _invalid("department_code", _("部门不存在。"), "unknown_department")
+    division = Division.objects.filter(pk=division_code).first()
+    if division is None:
+        raise _invalid("division_code", _("行政区划不存在。"), "unknown_division")
+    issuer, created = Issuer.objects.update_or_create(
+        credit_code=parsed.code,
+        defaults={"name": name, "department": department, "division": division},
+    )
+    audit.record(
+        actor,
+        AuditAction.CREATE if created else AuditAction.UPDATE,
+        object_type="certificate_issuer",
+        object_id=issuer.pk,
+        object_label=issuer.name,
+        changes={"department": department.code, "division": division.code},
+    )
+    return issuer
+
+
+@transaction.atomic
 def issue_certificate(
     *,
     actor: Actor,
     type_code: str,
     holder: Person | Organisation,
-    issuer: Issuer,
+    issuer: Issuer | str,
     data: dict[str, Any] | None,
     issued_on: dt.date,
     valid_until: dt.date | None = None,
@@ -159,7 +191,13 @@ def issue_certificate(
 ) -> Certificate:
     """Issue (or load from a department's system, `source="exchange"`) one certificate: checks
     the data against the type, numbers it, signs it, audits it. `valid_until` defaults to the
-    type's validity counted from `issued_on` (None: no end)."""
+    type's validity counted from `issued_on` (None: no end). `issuer` is an `Issuer` or its
+    credit code."""
+    if not isinstance(issuer, Issuer):
+        found = Issuer.objects.filter(pk=str(issuer or "").strip().upper()).first()
+        if found is None:
+            raise _invalid("issuer", _("发证机构未登记。"), "unknown_issuer")
+        issuer = found
     ctype = CertificateType.objects.filter(pk=type_code).first()
     if ctype is None:
         raise _invalid("type_code", _("证照类型不存在。"), "unknown_type")
