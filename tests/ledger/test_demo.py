@@ -26,5 +26,10 @@ def test_demo_templates_and_reports_in_every_state():
     assert returned.return_reason and returned.frozen is None
     assert all(r.frozen for r in Report.objects.filter(status__in=["submitted", "approved"]))
     assert "4 个报表模板" in lines[-1]
+    # 大智街道's own community report shows 保成社区's approved figures, shared.
+    from bianmin.ledger.tables import build_table
+
+    street = Report.objects.get(template__code="community-basic-monthly", area_code=DAZHI_STREET)
+    assert build_table(street).cell(BAOCHENG, "visits").shared_from == "保成社区"
     # Loading again adds no second copy of a template.
     assert ReportTemplate.objects.filter(code="community-basic-monthly").count() == 1

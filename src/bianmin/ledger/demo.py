@@ -216,8 +216,10 @@ def load_demo(*, seed: int, log: Callable[[str], None]) -> None:
     submit(actor=street, user=street_user, report=report)
     if district_user:
         approve(actor=district, user=district_user, report=report)
+    # 大智街道's own 社区基本情况月报表: 保成社区's approved figures appear in it (⇡), unretyped.
+    open_report(actor=street, template=basic, division=divisions[DAZHI], period=month)
     open_report(
         actor=street, template=templates["ratings-quarterly"], division=divisions[DAZHI],
         period=quarter,
     )  # fmt: skip
-    log(f"电子台帐：{len(templates)} 个报表模板，7 份报表（{month}、{current.key}、{quarter}）。")
+    log(f"电子台帐：{len(templates)} 个报表模板，8 份报表（{month}、{current.key}、{quarter}）。")

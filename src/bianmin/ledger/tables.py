@@ -187,7 +187,8 @@ def _shared_from_below(table: Table, manual_columns: dict[str, dict[str, Any]]) 
     from the unit's own approved report of the same template and period (its 合计, or its only
     row), so a street never retypes what its communities reported."""
     report = table.report
-    rows = {r.key: r for r in table.rows if not r.is_total}
+    # A unit without units below has itself as its only row: that is not a report below.
+    rows = {r.key: r for r in table.rows if not r.is_total and r.key != report.area_code}
     below = Report.objects.filter(
         template_id=report.template_id,
         period=report.period,
