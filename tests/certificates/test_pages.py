@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from bianmin.certificates.models import Certificate
-from bianmin.certificates.services import issue_certificate, qr_payload
+from bianmin.certificates.services import issue_certificate, qr_payload, verify_qr
 from bianmin.portal.services.accounts import open_account
 from tests import factories
 from tests.certificates.conftest import ACTOR
@@ -43,6 +43,10 @@ def test_pdf_for_staff(cert, clerk_client):
     assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
     assert answer.content.startswith(b"%PDF-") and b"STSong-Light" in answer.content
     assert len(answer.content) > 3000
+    # the QR code's URL (also a link over the code) verifies the certificate
+    url = qr_payload(cert, base_url="http://testserver")
+    assert url.encode() in answer.content
+    assert verify_qr(url).authentic
 
 
 def test_public_verification_page(cert):

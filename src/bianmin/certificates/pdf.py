@@ -96,7 +96,10 @@ def render(certificate: Certificate, *, qr_text: str) -> bytes:
         c.restoreState()
 
     size = 38 * mm
-    renderPDF.draw(_qr_drawing(qr_text, size), c, width - size - 16 * mm, 20 * mm)
+    qr_x, qr_y = width - size - 16 * mm, 20 * mm
+    renderPDF.draw(_qr_drawing(qr_text, size), c, qr_x, qr_y)
+    # On screen the code is also a link: clicking it opens the same verification page.
+    c.linkURL(qr_text, (qr_x, qr_y, qr_x + size, qr_y + size), relative=0)
     c.setFont(font, 8)
     c.drawCentredString(width - size / 2 - 16 * mm, 16 * mm, "扫码核验真伪与状态")
     c.drawString(18 * mm, 14 * mm, f"签名密钥 {certificate.signing_key_id} · Ed25519")
