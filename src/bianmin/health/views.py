@@ -101,7 +101,7 @@ def record_detail(request, record_code: str):
 
 class VisitForm(forms.Form):
     visited_on = forms.DateField(
-        label=_("随访日期"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("随访日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     kind = forms.ChoiceField(label=_("随访方式"), choices=VisitKind.choices)
     outcome = forms.ChoiceField(label=_("转归"), required=False)

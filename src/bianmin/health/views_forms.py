@@ -75,7 +75,7 @@ def open_record(request):
 class CheckForm(forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=CheckKind.choices)
     checked_on = forms.DateField(
-        label=_("检查日期"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("检查日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     systolic = forms.CharField(label=_("收缩压（mmHg）"), required=False)
     diastolic = forms.CharField(label=_("舒张压（mmHg）"), required=False)
