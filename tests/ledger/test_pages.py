@@ -175,3 +175,14 @@ def test_report_page_in_english(client, street_clerk, report):
         reverse("ledger:report", args=[report.pk]), HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
     assert "Total" in html and "Reporting unit" in html and "Submit for review" in html
+
+
+def test_a_refused_open_goes_back_only_to_this_site(client, street_clerk, street_template):
+    client.force_login(street_clerk)
+    future = f"{last_month()[:4]}9-01"
+    answer = client.post(
+        reverse("ledger:report-open"),
+        {"template": street_template.pk, "division": DAZHI_STREET, "period": future,
+         "next": "https://evil.example/"},
+    )  # fmt: skip
+    assert answer.status_code == 302 and answer.url == reverse("ledger:reports")

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -82,7 +83,10 @@ def report_open(request: HttpRequest) -> HttpResponse:
         )
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
-        return redirect(request.POST.get("next") or "ledger:reports")
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = "ledger:reports"
+        return redirect(back)
     return redirect("ledger:report", pk=report.pk)
 
 
