@@ -123,7 +123,8 @@ VALUE_COLUMNS = (
 
 def _insert(model, columns: tuple[str, ...], rows: Iterable[tuple]) -> int:
     """Bulk insert: COPY on PostgreSQL (a whole city's month is ~30 × 14,000 rows), else
-    bulk_create."""
+    bulk_create. `rows` must not query the database while it is consumed (COPY holds the
+    connection)."""
     from django.db import connection
 
     count = 0
@@ -395,10 +396,8 @@ def freeze(
     _insert(
         IndicatorValue,
         VALUE_COLUMNS,
-        (
-            (*row, snap.pk)
-            for row in live.values_list(*VALUE_COLUMNS[:-1]).iterator(chunk_size=10000)
-        ),
+        # A list, not an iterator: no other query may run on the connection during COPY.
+        [(*row, snap.pk) for row in live.values_list(*VALUE_COLUMNS[:-1])],
     )
     audit.record(
         actor,
