@@ -290,3 +290,30 @@ def test_library_indicators_match_the_report_in_december(record, system_actor):
         value = engine.values(f"health.{code}", division=BAOCHENG, period="2025-12")[BAOCHENG]
         assert (int(value.numerator), int(value.denominator)) == expected[key], code
     assert expected["htn_control"] == (0, 1)  # latest follow-up 150/95: not controlled
+
+
+def test_fhir_api_import_refuses_invalid_and_accepts_a_valid_bundle(
+    client, record, dazhi_doctor, dazhi_centre, system_actor
+):
+    _fill(record, system_actor, dazhi_centre)
+    good = fhir.build_bundle(record)
+    twin = factories.person(
+        community=BAOCHENG, name="李秀兰", birth=record.person.birth_date, male=False
+    )
+    fresh = records.open_record(actor=system_actor, person=twin, institution=dazhi_centre)
+    client.force_login(dazhi_doctor)
+    url = f"/api/v1/health-records/{fresh.record_code}/fhir/"
+    bad = client.post(
+        url,
+        {
+            "resourceType": "Bundle",
+            "type": "collection",
+            "entry": [{"resource": {"resourceType": "Patient", "birthDate": "1952-13-40"}}],
+        },
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and bad.json()["code"] == "invalid_fhir"
+    assert "birthDate" in bad.json()["detail"]
+    ok = client.post(url, good, content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["imported"]["Encounter"] == 1
+    assert fresh.conditions.count() == 1
