@@ -2,4 +2,4 @@
 evaluation): declared here so those apps' files stay theirs. Newer apps declare their own in
 `<app>/indicators.py`."""
 
-from bianmin.indicators.builtin import cases, evaluation, registry  # noqa: F401
+from bianmin.indicators.builtin import cases, evaluation, programs, registry  # noqa: F401
