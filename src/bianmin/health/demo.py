@@ -136,7 +136,11 @@ def load_demo_health(*, seed: int, log, programs: bool = True) -> None:
         from bianmin.programs.services import auto_enrol_sweep
 
         ensure_programs(actor=SYSTEM)
-        log(f"health: 随访项目纳入 {auto_enrol_sweep(on=today)}")
+        # Enrolled most of a year ago (the histories above are that old), then today for
+        # those who became eligible since; the latest follow-up of each filed as its visit.
+        swept = auto_enrol_sweep(on=today - dt.timedelta(days=330))
+        auto_enrol_sweep(on=today)
+        log(f"health: 随访项目纳入 {swept}, 随访记录 {_visits(today)}")
 
 
 def _bp(rng, controlled: bool) -> tuple[int, int]:
@@ -362,3 +366,57 @@ def _contracts(rng, records, by_street, today) -> None:
                     )
                 )
     Contract.objects.bulk_create(contracts, batch_size=1000)
+
+
+def _visits(today: dt.date) -> int:
+    """The latest follow-up (chronic programs) or this year's check-up (65+) of each enrolled
+    record, recorded through the engine's `record_visit` so the schedule moves as it would
+    have, and linked from the record's measurement."""
+    from bianmin.programs.models import Enrolment
+    from bianmin.programs.services import record_visit
+
+    plans = {
+        "health-hypertension": (CheckKind.FOLLOW_UP, "systolic"),
+        "health-t2d": (CheckKind.FOLLOW_UP, "fasting_glucose"),
+        "health-elderly": (CheckKind.ELDERLY, "systolic"),
+    }
+    done = 0
+    for code, (kind, needed) in plans.items():
+        enrolments = Enrolment.unscoped.filter(program__code=code, status="active").select_related(
+            "program"
+        )
+        by_person = {e.person_id: e for e in enrolments}
+        checks = (
+            HealthCheck.unscoped.filter(
+                record__person_id__in=list(by_person),
+                kind=kind,
+                **{f"{needed}__isnull": False},
+            )
+            .select_related("record")
+            .order_by("record_id", "-checked_on", "-id")
+        )
+        seen: set[int] = set()
+        for check in checks:
+            enrolment = by_person[check.record.person_id]
+            if check.record_id in seen or check.checked_on < enrolment.enrolled_on:
+                continue
+            seen.add(check.record_id)
+            data = {"sbp": check.systolic, "dbp": check.diastolic}
+            if code == "health-t2d":
+                data["glucose"] = str(check.fasting_glucose)
+            if code != "health-elderly":
+                good = check.systolic < 140 and (
+                    check.fasting_glucose is None or check.fasting_glucose < 7
+                )
+                data["control"] = "good" if good else "poor"
+            visit = record_visit(
+                actor=SYSTEM,
+                enrolment=enrolment,
+                visited_on=check.checked_on,
+                kind="clinic" if check.face_to_face else "phone",
+                data=data,
+                outcome="continue" if code != "health-elderly" else "",
+            )
+            HealthCheck.unscoped.filter(pk=check.pk).update(program_visit_id=visit.pk)
+            done += 1
+    return done
