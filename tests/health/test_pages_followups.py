@@ -113,3 +113,16 @@ def test_open_record_check_and_referral_through_pages(client, dazhi_doctor, city
     )
     assert sent.status_code == 302
     assert Referral.objects.get().direction == "up"
+
+
+def test_supervisor_drills_down_from_district_to_street(client, record):
+    from tests import factories
+
+    supervisor = factories.staff("jc_jiangan", role="supervisor", division="420102")
+    client.force_login(supervisor)
+    district = client.get("/health/indicators/?year=2025").content.decode()
+    assert "大智街道" in district and "?area=420102002&amp;year=2025" in district
+    street = client.get("/health/indicators/?area=420102002&year=2025").content.decode()
+    assert "保成社区" in street
+    assert client.get("/health/").status_code == 200  # no health programs: an empty list
+    assert client.get(f"/health/records/{record.record_code}/").status_code == 403
