@@ -126,3 +126,26 @@ def test_supervisor_drills_down_from_district_to_street(client, record):
     assert "保成社区" in street
     assert client.get("/health/").status_code == 200  # no health programs: an empty list
     assert client.get(f"/health/records/{record.record_code}/").status_code == 403
+
+
+def test_sign_a_contract_through_the_page(client, record, dazhi_doctor, dazhi_centre):
+    from bianmin.health.models import Contract
+    from bianmin.health.services import care
+    from tests.conftest import BAOCHENG
+
+    team = care.create_team(
+        actor=records_actor(), institution=dazhi_centre, name="保成一队", area_code=BAOCHENG
+    )
+    client.force_login(dazhi_doctor)
+    url = f"/health/records/{record.record_code}/contract/"
+    assert client.post(url, {"team": team.pk, "signed_on": "2025-03-01"}).status_code == 302
+    again = client.post(url, {"team": team.pk, "signed_on": "2025-04-01"})
+    assert again.status_code == 200 and "已有履约中的签约" in again.content.decode()
+    contract = Contract.objects.get()
+    assert (contract.starts_on, contract.ends_on) == (dt.date(2025, 3, 1), dt.date(2026, 2, 28))
+
+
+def records_actor():
+    from bianmin.core.audit import Actor
+
+    return Actor(name="pytest")

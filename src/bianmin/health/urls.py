@@ -13,6 +13,7 @@ urlpatterns = [
     path("records/<str:record_code>/", views.record_detail, name="record"),
     path("records/<str:record_code>/check/", views_forms.add_check, name="check"),
     path("records/<str:record_code>/referral/", views_forms.request_referral, name="refer"),
+    path("records/<str:record_code>/contract/", views_forms.sign_contract, name="sign"),
     path("records/<str:record_code>/visit/<slug:program_code>/", views.visit, name="visit"),
     path("referrals/", views.referrals, name="referrals"),
     path("referrals/<int:pk>/respond/", views.referral_respond, name="referral-respond"),

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bianmin.health.models import CheckKind, HealthRecord, Institution
+from bianmin.health.models import CheckKind, FamilyDoctorTeam, HealthRecord, Institution
 from bianmin.health.models.records import BloodType, PaymentType
 from bianmin.health.services import care, records
 from bianmin.registry.access import actor_for, client_ip, staff_of
@@ -155,4 +155,38 @@ def request_referral(request, record_code: str):
             return redirect("health:record", record_code=record.record_code)
     return render(
         request, "health/form.html", {"record": record, "form": form, "title": _("发起转诊")}
+    )
+
+
+class ContractForm(forms.Form):
+    team = forms.ModelChoiceField(label=_("签约团队"), queryset=FamilyDoctorTeam.objects.none())
+    signed_on = forms.DateField(
+        label=_("签约日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+    package = forms.CharField(label=_("服务包"), max_length=60, required=False)
+
+    def __init__(self, *args, record: HealthRecord, **kwargs):
+        super().__init__(*args, **kwargs)
+        teams = [
+            t.pk for t in FamilyDoctorTeam.objects.all() if record.area_code.startswith(t.area_code)
+        ]
+        self.fields["team"].queryset = FamilyDoctorTeam.objects.filter(pk__in=teams)
+
+
+@staff_required
+def sign_contract(request, record_code: str):
+    record = _record(request, record_code, "家庭医生签约")
+    form = ContractForm(
+        request.POST or None, record=record, initial={"signed_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            care.sign_contract(actor=_actor(request), record=record, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("已签约。"))
+            return redirect("health:record", record_code=record.record_code)
+    return render(
+        request, "health/form.html", {"record": record, "form": form, "title": _("家庭医生签约")}
     )
