@@ -53,12 +53,15 @@ def test_first_refresh_is_full_then_incremental(case_data, people):
 def test_incremental_equals_full(case_data, people):
     services.refresh(PERIOD, codes=CODES, root=DAZHI_STREET)
     set_person(people["b30"], life_status="deceased", status_date=dt.date(2026, 10, 2))
+    # The grid's only resident: its partial goes away, its value to 0.
+    set_person(people["b70"], life_status="moved_out", status_date=dt.date(2026, 10, 3))
     services.refresh(PERIOD, codes=CODES, root=DAZHI_STREET)
     incremental = services.stored_values(CODES, period=PERIOD, root=DAZHI_STREET)
     services.refresh(PERIOD, codes=CODES, root=DAZHI_STREET, full=True)
     full = services.stored_values(CODES, period=PERIOD, root=DAZHI_STREET)
     assert incremental == full
-    assert full["registry.population"][BAOCHENG].numerator == 2
+    assert full["registry.population"][BAOCHENG].numerator == 1
+    assert full["registry.population"][f"{BAOCHENG}01"].numerator == 0
 
 
 def test_frozen_snapshot_does_not_change_and_diff_shows_it(case_data, people, system_actor):

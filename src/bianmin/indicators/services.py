@@ -209,29 +209,6 @@ def _replace_partials(
     )
 
 
-def _replace_partials_many(
-    indicators: list[Indicator], *, period: Period, raw: dict[Measure, dict[str, Decimal]], areas
-) -> None:
-    """Replace the stored partials of these indicators for `areas`."""
-    stored = Partial.objects.filter(
-        indicator_code__in=[i.code for i in indicators], period=str(period)
-    )
-    area_list = sorted(areas)
-    for i in range(0, len(area_list), 5000):
-        stored.filter(area_code__in=area_list[i : i + 5000]).delete()
-    _insert(
-        Partial,
-        ("indicator_code", "part", "period", "area_code", "amount"),
-        (
-            (ind.code, part, str(period), code, amount)
-            for ind in indicators
-            for part, m in enumerate(ind.measures())
-            for code, amount in raw.get(m, {}).items()
-            if amount
-        ),
-    )
-
-
 def _partials_many(
     indicators: list[Indicator], period: Period
 ) -> dict[Measure, dict[str, Decimal]]:
@@ -281,7 +258,6 @@ def refresh(
                     _full(fresh, period=period, top=top, now=started)
                 indicators = known
     units = subtree(top)
-    lengths = {u.length for u in units}
     run = RefreshRun.objects.create(
         period=str(period),
         root_code=top.code,
@@ -302,25 +278,78 @@ def refresh(
         )
         changed = [i for i in parts if any(touched[m] for m in i.measures())]
         if changed:
-            # One pass over the touched areas for all changed indicators (an area touched for
-            # one table is recomputed for all: same result, one query per table).
-            areas = set().union(*(touched[m] for i in changed for m in i.measures()))
-            touched_count = len(areas)
-            measures = [m for i in changed for m in i.measures()]
-            raw = compute_measures(
-                measures, period=period, root=top.prefix, lengths=lengths, areas=areas, raw=True
+            n_areas, n_written = _incremental_pass(
+                changed, touched=touched, period=period, top=top, units=units, now=started
             )
-            _replace_partials_many(changed, period=period, raw=raw, areas=areas)
-            stored = _partials_many(changed, period)
-            rolled = {m: roll_up(stored.get(m, {}), lengths) for m in measures}
-            above = {a[:n] for a in areas for n in lengths if n <= len(a)}
-            affected = [u for u in units if u.prefix in above]
-            written += _store(changed, period=period, units=affected, amounts=rolled, now=started)
+            touched_count += n_areas
+            written += n_written
     RefreshRun.objects.filter(pk=run.pk).update(
         finished_at=timezone.now(), touched_areas=touched_count, values_written=written
     )
     run.refresh_from_db()
     return run
+
+
+def _incremental_pass(
+    changed: list[Indicator], *, touched, period: Period, top: Unit, units: list[Unit], now
+) -> tuple[int, int]:
+    """Re-read the touched areas once for all changed indicators (an area touched for one table
+    is re-read for all: same result, one query per table), patch the partials in memory, and
+    write only the partials and the unit values that actually changed."""
+    lengths = {u.length for u in units}
+    areas = set().union(*(touched[m] for i in changed for m in i.measures()))
+    measures = list(dict.fromkeys(m for i in changed for m in i.measures()))
+    old = _partials_many(changed, period)
+    raw = compute_measures(
+        measures, period=period, root=top.prefix, lengths=lengths, areas=areas, raw=True
+    )
+    new: dict[Measure, dict[str, Decimal]] = {}
+    for m in measures:
+        patched = dict(old.get(m, {}))
+        fresh = raw.get(m, {})
+        for a in areas:
+            if fresh.get(a):
+                patched[a] = fresh[a]
+            else:
+                patched.pop(a, None)
+        new[m] = patched
+    written = 0
+    rewrite: dict[Indicator, set[str]] = {}
+    for ind in changed:
+        moved = {
+            a for a in areas for m in ind.measures() if old.get(m, {}).get(a, 0) != new[m].get(a, 0)
+        }
+        if moved:
+            rewrite[ind] = moved
+    if rewrite:
+        _rewrite_partials(rewrite, period=period, new=new)
+    for ind, moved in rewrite.items():
+        above = {a[:n] for a in moved for n in lengths if n <= len(a)}
+        affected = [u for u in units if u.prefix in above]
+        rolled = {m: roll_up(new[m], lengths) for m in ind.measures()}
+        written += _store([ind], period=period, units=affected, amounts=rolled, now=now)
+    return len(areas), written
+
+
+def _rewrite_partials(
+    rewrite: dict[Indicator, set[str]], *, period: Period, new: dict[Measure, dict[str, Decimal]]
+) -> None:
+    for ind, moved in rewrite.items():
+        area_list = sorted(moved)
+        stored = Partial.objects.filter(indicator_code=ind.code, period=str(period))
+        for i in range(0, len(area_list), 5000):
+            stored.filter(area_code__in=area_list[i : i + 5000]).delete()
+    _insert(
+        Partial,
+        ("indicator_code", "part", "period", "area_code", "amount"),
+        [
+            (ind.code, part, str(period), a, new[m][a])
+            for ind, moved in rewrite.items()
+            for part, m in enumerate(ind.measures())
+            for a in moved
+            if new[m].get(a)
+        ],
+    )
 
 
 def _full(indicators: list[Indicator], *, period: Period, top: Unit, now, units=None) -> int:
