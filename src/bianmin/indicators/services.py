@@ -171,6 +171,8 @@ def _store(
             by_prefix = combine_many(ind, amounts, prefixes)
             for u in units:
                 v = by_prefix[u.prefix]
+                if not v.numerator and not v.denominator:
+                    continue  # sparse: a unit with nothing is absent, read as zero
                 yield (
                     ind.code,
                     u.code,
@@ -376,7 +378,8 @@ def stored_values(
     root: str,
     snapshot: Snapshot | None = None,
 ) -> dict[str, dict[str, Value]]:
-    """{code: {unit code: Value}} from the store: live values, or a snapshot's."""
+    """{code: {unit code: Value}} from the store: live values, or a snapshot's. Units with
+    nothing (numerator and denominator 0) are not stored: absent means zero (see `zero`)."""
     period = Period.parse(period)
     top = unit(root)
     qs = IndicatorValue.objects.filter(prefix__startswith=top.prefix)
@@ -439,6 +442,13 @@ def freeze(
     return snap
 
 
+def zero(code: str) -> Value:
+    """The Value of a unit with nothing: 0, or for a ratio 0/0 with no value."""
+    if library.get(code).is_ratio:
+        return Value(ZERO, ZERO, None)
+    return Value(ZERO, None, ZERO)
+
+
 @dataclass(frozen=True)
 class Difference:
     code: str
@@ -468,7 +478,7 @@ def diff(snapshot: Snapshot, *, refresh_first: bool = True) -> list[Difference]:
     for code in snapshot.codes:
         f, lv = frozen.get(code, {}), live.get(code, {})
         for unit_code in sorted(set(f) | set(lv)):
-            a, b = f.get(unit_code), lv.get(unit_code)
+            a, b = f.get(unit_code, zero(code)), lv.get(unit_code, zero(code))
             if not _same(a, b):
                 out.append(Difference(code, unit_code, a, b))
     return out
