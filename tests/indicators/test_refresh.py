@@ -77,3 +77,22 @@ def test_frozen_snapshot_does_not_change_and_diff_shows_it(case_data, people, sy
     assert (pop.frozen.numerator, pop.live.numerator) == (3, 2)
     assert pop.change == Decimal(-1)
     assert ("cases.on_time_rate", BAOCHENG) not in by_key
+
+
+def test_a_move_lowers_the_old_area_in_an_incremental_refresh(case_data, people, system_actor):
+    from bianmin.registry.services.lifeevents import record_move
+
+    services.refresh(PERIOD, codes=CODES, root=DAZHI_STREET)
+    grid = factories.grid(TAINING, 1)
+    record_move(
+        actor=system_actor,
+        person=people["b30"],
+        moved_on=dt.date(2026, 10, 20),
+        source="窗口登记",
+        grid=grid.code,
+    )
+    run = services.refresh(PERIOD, codes=CODES, root=DAZHI_STREET)
+    assert run.mode == "incremental"
+    assert live("registry.population", BAOCHENG).numerator == 2
+    assert live("registry.population", TAINING).numerator == 2
+    assert live("registry.population", DAZHI_STREET).numerator == 4

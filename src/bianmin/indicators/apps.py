@@ -28,6 +28,17 @@ def _refresh_current_months() -> None:
     refresh(period)
 
 
+def _area_left(event, actor) -> str | None:
+    """Life event MOVE: the person's old area loses them, and no row of it changes."""
+    from bianmin.indicators.models import TouchedArea
+
+    old = ((event.data or {}).get("from") or {}).get("area_code")
+    if not old:
+        return None
+    TouchedArea.objects.create(area_code=old, reason="move")
+    return None
+
+
 class IndicatorsConfig(AppConfig):
     name = "bianmin.indicators"
     label = "indicators"
@@ -35,11 +46,12 @@ class IndicatorsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from bianmin.core import jobs, nav
+        from bianmin.core import jobs, lifecycle, nav
         from bianmin.indicators import library
 
         library.autodiscover()
         post_migrate.connect(_sync_after_migrate, sender=self)
+        lifecycle.register_handler(lifecycle.MOVE, "indicators.area_left", _area_left)
         jobs.register("indicators.refresh", _refresh_current_months, every=dt.timedelta(hours=1))
         nav.register_staff(
             group=_("统计分析"),

@@ -151,3 +151,21 @@ class RefreshRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} {self.mode} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class TouchedArea(models.Model):
+    """An area that lost rows without any row of it changing: the old area of a person who
+    moved (their row now carries the new area). The incremental refresh re-reads these areas
+    too, so the old area's figures drop without waiting for a full refresh."""
+
+    area_code = models.CharField(_("区划或网格代码"), max_length=14)
+    touched_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    reason = models.CharField(_("原因"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("待重算区划")
+        verbose_name_plural = _("待重算区划")
+        ordering = ["-touched_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.area_code} {self.touched_at:%Y-%m-%d %H:%M}"

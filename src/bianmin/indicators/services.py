@@ -43,6 +43,7 @@ from bianmin.indicators.models import (
     Partial,
     RefreshRun,
     Snapshot,
+    TouchedArea,
 )
 from bianmin.indicators.units import Unit, subtree, unit
 
@@ -278,6 +279,13 @@ def refresh(
         touched = _touched_areas(
             [m for i in parts for m in i.measures()], since=since, root=top.prefix
         )
+        left = set(
+            TouchedArea.objects.filter(
+                touched_at__gt=since, area_code__startswith=top.prefix
+            ).values_list("area_code", flat=True)
+        )
+        if left:
+            touched = {m: areas | left for m, areas in touched.items()}
         changed = [i for i in parts if any(touched[m] for m in i.measures())]
         if changed:
             n_areas, n_written = _incremental_pass(
