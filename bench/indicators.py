@@ -138,7 +138,7 @@ def generate(people: int, cases: int, visits: int) -> None:
                  CASE WHEN g % 10 < 8 THEN timestamptz '2026-09-04' + (g % 90 + g % 9)
                    * interval '1 day' END,
                  CASE WHEN g % 10 < 8 THEN date '2026-09-04' + (g % 90 + g % 9) END,
-                 g % 3, now(), ''
+                 g % 3, timestamptz '2026-11-01', ''
                FROM generate_series(1, {cases}) g JOIN comm ON comm.i = g % {n_comm}"""
         )
         c.execute("UPDATE cases_case SET decided_at = closed_at WHERE decision <> ''")

@@ -16,6 +16,7 @@ lists the figures that have changed in the live values since.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -226,6 +227,12 @@ def _partials_many(
     return out
 
 
+# A row saved by a transaction that commits after a refresh read the tables carries a
+# timestamp from before that refresh started: the next refresh looks back this much further.
+# Re-reading a few areas twice costs little; the recomputation is exact either way.
+LOOK_BACK = dt.timedelta(minutes=10)
+
+
 def refresh(
     period: str | Period,
     *,
@@ -236,11 +243,23 @@ def refresh(
 ) -> RefreshRun:
     """Bring the stored live values of `period` up to date for `root` (default: the home city)
     and every unit under it. Incremental when a previous refresh of the month exists (or
-    `since` is given), see the module docstring."""
+    `since` is given), see the module docstring. Refreshes of the same indicators run one at a
+    time (the hourly job and a report being frozen may meet)."""
     period = Period.parse(period)
     top = unit(root or home_city())
     indicators = library.all_indicators(None if codes is None else list(codes))
     sync_definitions()
+    with transaction.atomic():
+        list(
+            IndicatorDefinition.objects.select_for_update()
+            .filter(code__in=[i.code for i in indicators])
+            .order_by("code")
+            .values_list("code", flat=True)
+        )
+        return _refresh(period, indicators, top=top, codes=codes, since=since, full=full)
+
+
+def _refresh(period: Period, indicators, *, top: Unit, codes, since, full: bool) -> RefreshRun:
     started = timezone.now()
     if since is None and not full:
         last = (
@@ -252,7 +271,7 @@ def refresh(
         )
         # Only indicators that the last run covered can continue incrementally.
         if last is not None:
-            since = last.started_at
+            since = last.started_at - LOOK_BACK
             covered = set(last.codes)
             if not all(i.code in covered for i in indicators):
                 known = [i for i in indicators if i.code in covered]
