@@ -187,6 +187,17 @@ SPECTACULAR_SETTINGS = {
         "ExtensionStatusEnum": "bianmin.cases.models.ExtensionStatus",
         "ConsentMethodEnum": "bianmin.cases.models.ConsentMethod",
         "DeliveryMethodEnum": "bianmin.cases.models.DeliveryMethod",
+        "HygieneGradeEnum": "bianmin.hygiene.models.Grade",
+        "PlannedInspectionReasonEnum": "bianmin.hygiene.models.PlannedInspection.Reason",
+        "ProgramExitReasonEnum": "bianmin.programs.models.ExitReason",
+        "HealthRecordCloseReasonEnum": "bianmin.health.models.records.CloseReason",
+        "YearNoticeKindEnum": "bianmin.ratings.models.YearNotice.Kind",
+        "VisitKindEnum": "bianmin.programs.models.VisitKind",
+        "ScheduleKindEnum": "bianmin.programs.models.ScheduleKind",
+        "ExchangeRecordKindEnum": "bianmin.exchange.models.RecordKind",
+        "EncounterKindEnum": "bianmin.health.models.care.EncounterKind",
+        "CheckKindEnum": "bianmin.health.models.records.CheckKind",
+        "HistoryKindEnum": "bianmin.health.models.records.HistoryKind",
     },
 }
 

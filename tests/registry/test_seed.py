@@ -90,7 +90,13 @@ class TestSeededCity:
         assert OrgUnit.objects.filter(code__startswith="ZWZX-", division__level=3).count() == 13
         assert OrgUnit.objects.filter(code__startswith="BMZX-").count() == streets
         assert OrgUnit.objects.filter(code__startswith="BMS-").count() == villages
-        assert OrgUnit.objects.filter(kind="health", department_id="WJ").count() == streets
+        # One community health centre per street (the health demo adds city hospitals above them).
+        assert (
+            OrgUnit.objects.filter(
+                kind="health", department_id="WJ", division__level=DivisionLevel.TOWN
+            ).count()
+            == streets
+        )
         # Department units at city level and in each of the 13 districts.
         assert OrgUnit.objects.filter(kind="dept", department_id="GA").count() == 14
         room = OrgUnit.objects.get(code=f"BMS-{BAOCHENG}")

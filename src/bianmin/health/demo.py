@@ -38,8 +38,8 @@ from bianmin.health.models import (
 from bianmin.registry.models import Division, DivisionLevel, LifeStatus, OrgUnit, Person
 
 CITY_HOSPITALS = [
-    ("WSY-CITY-1", "武汉市中心医院", "420102"),
-    ("WSY-CITY-2", "武汉市第一医院", "420103"),
+    ("WSY-CITY-1", "武汉市中心医院", "420102", "江岸区胜利街26号", "027-82211114"),
+    ("WSY-CITY-2", "武汉市第一医院", "420104", "硚口区中山大道215号", "027-85855000"),
 ]
 HTN = [("I10", "原发性高血压")]
 T2D = [("E11.9", "2型糖尿病，不伴有并发症")]
@@ -63,13 +63,20 @@ def _institutions(log) -> dict[str, Institution]:
             org_unit=unit, defaults={"level": level, "area_code": unit.division.prefix}
         )
         by_street[unit.division.prefix] = inst
-    for code, name, district in CITY_HOSPITALS:
+    for code, name, district, address, phone in CITY_HOSPITALS:
         division = Division.objects.filter(code=district).first()
         if division is None:
             continue
         unit, _ = OrgUnit.objects.get_or_create(
             code=code,
-            defaults={"name": name, "kind": "health", "division": division, "department_id": "WJ"},
+            defaults={
+                "name": name,
+                "kind": "health",
+                "division": division,
+                "department_id": "WJ",
+                "address": address,
+                "phone": phone,
+            },
         )
         Institution.objects.get_or_create(
             org_unit=unit, defaults={"level": InstitutionLevel.CITY, "area_code": "4201"}

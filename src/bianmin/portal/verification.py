@@ -45,7 +45,7 @@ def send_code(request: HttpRequest, *, purpose: str, phone: str, payload: dict[s
             _("验证码已发送，请%(s)s秒后再重新获取。"), code="code_too_soon", params={"s": wait}
         )
     if ratelimit.blocked("sms_phone", phone):
-        raise ValidationError(_("该手机号码今天获取验证码次数过多，请稍后再试。"), code="sms_limit")
+        raise ValidationError(_("该手机号码获取验证码次数过多，请一小时后再试。"), code="sms_limit")
     ratelimit.count("sms_phone", phone)
     code = f"{secrets.randbelow(10**6):06d}"
     request.session[SESSION_KEY] = {

@@ -44,7 +44,7 @@ class SelfAssessmentSerializer(serializers.ModelSerializer):
         fields = ["id", "centre", "month", "scores", "notes", "submitted_by", "submitted_at"]
 
 
-class InspectionInSerializer(serializers.Serializer):
+class CentreInspectionInSerializer(serializers.Serializer):
     centre = serializers.CharField()
     inspected_on = serializers.DateField()
     mode = serializers.ChoiceField(choices=Inspection.Mode.choices)
@@ -53,7 +53,7 @@ class InspectionInSerializer(serializers.Serializer):
     deductions = serializers.DictField(child=serializers.CharField(allow_blank=True))
 
 
-class InspectionSerializer(serializers.ModelSerializer):
+class CentreInspectionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Inspection
         fields = [

@@ -98,15 +98,15 @@ class MonthlyRatingViewSet(ScopedGenericViewSet):
 
     @extend_schema(
         summary="登记明察暗访",
-        request=s.InspectionInSerializer,
-        responses={201: s.InspectionSerializer, **error_responses(400, 403)},
+        request=s.CentreInspectionInSerializer,
+        responses={201: s.CentreInspectionSerializer, **error_responses(400, 403)},
     )
     @action(detail=False, methods=["post"])
     def inspections(self, request):
         _require_rater(request)
-        data = _valid(s.InspectionInSerializer, request.data)
+        data = _valid(s.CentreInspectionInSerializer, request.data)
         item = svc.record_inspection(actor=request.actor, user_id=request.user.pk, **data)
-        return Response(s.InspectionSerializer(item).data, status=status.HTTP_201_CREATED)
+        return Response(s.CentreInspectionSerializer(item).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=["ratings"])
