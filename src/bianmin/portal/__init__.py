@@ -4,8 +4,8 @@
   Today `PhonePasswordProvider`: registration matches ID number (keyed hash), name and the
   registered mobile, with one generic answer for any mismatch and attempts limited per IP and
   phone (`core/ratelimit.py`, Django's cache), then opens the account only when the SMS code
-  sent to that mobile comes back (`verification.py`); sign-in is phone + password. A unified identity
-  platform (统一身份认证) replaces it through `BIANMIN["RESIDENT_IDENTITY_PROVIDER"]`; the
+  sent to that mobile comes back (`verification.py`); sign-in is phone + password. A unified
+  identity platform (统一身份认证) replaces it through `BIANMIN["RESIDENT_IDENTITY_PROVIDER"]`; the
   local `ResidentAccount` is then opened on the first sign-in.
 - Ownership (`access.py`): residents have no Staff profile, so the staff scope denies them all
   scoped rows. Every portal read goes through `own_person / own_cases / own_case / own_upload /
