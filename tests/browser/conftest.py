@@ -55,12 +55,23 @@ def page(browser, live_server):
     context.close()
 
 
+# Data migrations that load what every installation has; a flush removes it, so each live-server
+# test puts it back (each loader is idempotent: update_or_create).
+REFERENCE_DATA = [
+    "bianmin.registry.migrations.0002_reference_data",
+    "bianmin.certificates.migrations.0002_reference_types",
+    "bianmin.sharing.migrations.0002_catalogue",
+    "bianmin.hygiene.migrations.0002_scoring_sheets",
+]
+
+
 @pytest.fixture(autouse=True)
 def _transactional_database(transactional_db):
     """Make a transactional (live-server) test work on the shared test database.
 
     It starts from whatever the previous transactional test left, i.e. a flushed database:
-    put back what every installation has (divisions, departments, tags). And it ends with a
+    put back what every installation has (divisions, departments, tags, certificate types,
+    the shared-data catalogue, scoring sheets, indicator definitions). And it ends with a
     flush, which on SQLite is a DELETE that the audit log's append-only triggers refuse
     (PostgreSQL's TRUNCATE does not fire them): drop those triggers just before the flush,
     re-create them before the next test. Non-transactional tests all run before these
@@ -80,7 +91,11 @@ def _transactional_database(transactional_db):
                 cursor.execute(sql.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS"))
     if not Division.objects.filter(code="420100").exists():
         load_divisions(city_prefix="4201")
-    importlib.import_module("bianmin.registry.migrations.0002_reference_data").load(apps, None)
+    for module in REFERENCE_DATA:
+        importlib.import_module(module).load(apps, None)
+    from bianmin.indicators.services import sync_definitions
+
+    sync_definitions()
     yield
     if sqlite:
         with connection.cursor() as cursor:

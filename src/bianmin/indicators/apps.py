@@ -7,9 +7,16 @@ from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
-def _sync_after_migrate(sender, **kwargs) -> None:
+def _sync_after_migrate(sender, using="default", **kwargs) -> None:
+    from django.db import connections
+
+    from bianmin.indicators.models import IndicatorDefinition
     from bianmin.indicators.services import sync_definitions
 
+    # post_migrate fires for every app even when only another app was migrated (`migrate
+    # core`): sync only once this app's table exists.
+    if IndicatorDefinition._meta.db_table not in connections[using].introspection.table_names():
+        return
     sync_definitions()
 
 
