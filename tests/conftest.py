@@ -19,6 +19,39 @@ JIANGHAN = "420103"
 WANNIAN = "420103001002"
 
 
+# Data migrations that load what every installation has. A transactional test (live server,
+# concurrent sessions) starts from the flushed database the previous one left, so it puts
+# these back; each loader is idempotent (update_or_create).
+REFERENCE_DATA = [
+    "bianmin.registry.migrations.0002_reference_data",
+    "bianmin.certificates.migrations.0002_reference_types",
+    "bianmin.sharing.migrations.0002_catalogue",
+    "bianmin.hygiene.migrations.0002_scoring_sheets",
+]
+
+
+def restore_reference_data() -> None:
+    """The division tree, the data migrations' reference rows and the indicator definitions."""
+    import importlib
+
+    from django.apps import apps
+
+    from bianmin.indicators.services import sync_definitions
+    from bianmin.registry.models import Division
+    from bianmin.registry.services.divisions import load_divisions
+
+    if not Division.objects.filter(code="420100").exists():
+        load_divisions(city_prefix="4201")
+    for module in REFERENCE_DATA:
+        importlib.import_module(module).load(apps, None)
+    sync_definitions()
+
+
+@pytest.fixture
+def reference_data(transactional_db) -> None:
+    restore_reference_data()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from bianmin.registry.services.divisions import load_divisions

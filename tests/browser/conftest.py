@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import restore_reference_data
+
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -55,16 +57,6 @@ def page(browser, live_server):
     context.close()
 
 
-# Data migrations that load what every installation has; a flush removes it, so each live-server
-# test puts it back (each loader is idempotent: update_or_create).
-REFERENCE_DATA = [
-    "bianmin.registry.migrations.0002_reference_data",
-    "bianmin.certificates.migrations.0002_reference_types",
-    "bianmin.sharing.migrations.0002_catalogue",
-    "bianmin.hygiene.migrations.0002_scoring_sheets",
-]
-
-
 @pytest.fixture(autouse=True)
 def _transactional_database(transactional_db):
     """Make a transactional (live-server) test work on the shared test database.
@@ -77,11 +69,7 @@ def _transactional_database(transactional_db):
     re-create them before the next test. Non-transactional tests all run before these
     (pytest-django orders them first), so none of them sees the log unprotected.
     """
-    from django.apps import apps
     from django.db import connection
-
-    from bianmin.registry.models import Division
-    from bianmin.registry.services.divisions import load_divisions
 
     guard = importlib.import_module("bianmin.core.migrations.0002_audit_append_only")
     sqlite = connection.vendor == "sqlite"
@@ -89,13 +77,7 @@ def _transactional_database(transactional_db):
         with connection.cursor() as cursor:
             for sql in guard.SQLITE_UP:
                 cursor.execute(sql.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS"))
-    if not Division.objects.filter(code="420100").exists():
-        load_divisions(city_prefix="4201")
-    for module in REFERENCE_DATA:
-        importlib.import_module(module).load(apps, None)
-    from bianmin.indicators.services import sync_definitions
-
-    sync_definitions()
+    restore_reference_data()
     yield
     if sqlite:
         with connection.cursor() as cursor:

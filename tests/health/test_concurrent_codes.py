@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections")
-def test_parallel_registrations_get_distinct_serials():
+def test_parallel_registrations_get_distinct_serials(reference_data):
     people = [factories.person(community=BAOCHENG, name=f"并发{i}") for i in range(8)]
     start = threading.Barrier(len(people))
     errors: list[BaseException] = []

@@ -4,14 +4,12 @@ show there; its test database is also one in-memory file the threads would share
 
 from __future__ import annotations
 
-import importlib
 import threading
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections
@@ -33,15 +31,8 @@ ACTOR = Actor(name="pytest")
 
 
 @pytest.fixture(autouse=True)
-def _reference_data(transactional_db):
-    """A transactional test starts from the flushed database the previous one left: put back
-    what every installation has (the division tree, departments, tags)."""
-    from bianmin.registry.models import Division
-    from bianmin.registry.services.divisions import load_divisions
-
-    if not Division.objects.filter(code="420100").exists():
-        load_divisions(city_prefix="4201")
-    importlib.import_module("bianmin.registry.migrations.0002_reference_data").load(apps, None)
+def _reference_data(reference_data):
+    """A transactional test starts from a flushed database (tests/conftest.py)."""
 
 
 def race(n: int, work: Callable[[int], Any]) -> list[Any]:

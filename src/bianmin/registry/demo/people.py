@@ -213,7 +213,12 @@ def _address(rng: random.Random, place: GridPlace, used: set[str]) -> str:
 def _life_events(
     rng: random.Random, person: PersonPlan, member: Member, family: Family, reference: dt.date
 ) -> None:
-    """A few deaths (most among the very old) and moves out (young registered adults)."""
+    """A few deaths (most among the very old) and moves out (young registered adults).
+
+    Never the head: a register whose head died years ago already shows the new head (户主变更),
+    and a dead head with living members and no 户主空缺 is what `bianmin consistency` flags."""
+    if member.relationship == R.HEAD:
+        return
     chance = 0.06 if member.age >= 80 else 0.02 if member.age >= 65 else 0.0015
     if rng.random() < chance:
         person.life_status = LifeStatus.DECEASED
