@@ -269,6 +269,19 @@ def test_issue_notices_sets_a_working_day_deadline_and_follow_up(
     assert code_of(e.value) == "not_a_warning"
 
 
+def test_a_deadline_running_into_an_unpublished_year_is_guessed_and_flagged(
+    actor, street_centre, village_centre
+):
+    # 2027's holidays are not in the calendar: 18 working days are left in December 2026, the
+    # last two are guessed Monday–Friday (Friday 1 January, Monday 4 January) and flagged.
+    _year(actor, street_centre, village_centre, five_star_months=12)
+    notices = services.issue_notices(actor=actor, year=2025, on=dt.date(2026, 12, 7))
+    warning = next(n for n in notices if n.kind == YearNotice.Kind.WARNING)
+    assert warning.deadline == dt.date(2027, 1, 4) and warning.deadline_provisional
+    reward = next(n for n in notices if n.kind == YearNotice.Kind.REWARD)
+    assert reward.deadline is None and not reward.deadline_provisional
+
+
 def test_issue_without_published_months_is_refused(actor):
     with pytest.raises(ValidationError) as e:
         services.issue_notices(actor=actor, year=2025, on=dt.date(2026, 1, 5))

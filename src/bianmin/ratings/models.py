@@ -149,6 +149,11 @@ class YearNotice(ScopedByCentre):
     months = models.PositiveSmallIntegerField(_("月数"))
     issued_on = models.DateField(_("下发日期"))
     deadline = models.DateField(_("整改期限"), null=True, blank=True)
+    deadline_provisional = models.BooleanField(
+        _("期限待定"),
+        default=False,
+        help_text=_("期限跨越工作日历尚未覆盖的年度，日期按周一至周五推算，待日历发布后校正"),
+    )
     status = models.CharField(_("整改情况"), max_length=10, choices=Status.choices)
     follow_up = models.TextField(_("整改情况说明"), blank=True)
     closed_on = models.DateField(_("整改完成日期"), null=True, blank=True)

@@ -10,7 +10,7 @@ from django.db import transaction
 from bianmin.core import audit
 from bianmin.core.audit import Actor
 from bianmin.core.models import AuditAction
-from bianmin.core.workdays import add_workdays
+from bianmin.core.workdays import add_workdays_provisional
 from bianmin.ratings import queries
 from bianmin.ratings.models import YearNotice
 from bianmin.ratings.services.common import error, today
@@ -37,7 +37,11 @@ def issue_notices(*, actor: Actor, year: int, on: dt.date | None = None) -> list
     rows = queries.year_counts(year=year)
     if not rows:
         raise error("no_published_month", "year", year=year)
-    deadline = add_workdays(on, rectify_workdays())
+    # A warning issued in December runs into next year, whose holidays the State Council may
+    # not have published yet: the deadline is then guessed Monday–Friday and flagged, as case
+    # due dates are, rather than refusing to issue the year's lists.
+    limit = add_workdays_provisional(on, rectify_workdays())
+    deadline = limit.value
     issued = []
     for kind, months_of in (
         (YearNotice.Kind.REWARD, lambda r: r.five_star),
@@ -56,6 +60,7 @@ def issue_notices(*, actor: Actor, year: int, on: dt.date | None = None) -> list
                     "months": months,
                     "issued_on": on,
                     "deadline": deadline if kind == YearNotice.Kind.WARNING else None,
+                    "deadline_provisional": kind == YearNotice.Kind.WARNING and limit.provisional,
                     "status": YearNotice.Status.OPEN
                     if kind == YearNotice.Kind.WARNING
                     else YearNotice.Status.NONE,
