@@ -9,7 +9,7 @@ self-assessment only covers the rest; the month's 明察暗访 deductions come o
 | 办件规范 | 按时办结率 × 20 | indicator cases.on_time_rate by accepting centre |
 | 服务优质 | 按时整改率 × 20 | indicator evaluation.rectification_on_time_rate by centre |
 | 廉洁自律 | self-assessment | the centre, by the 30th |
-| 群众满意 | 好差评 stars × 4 | evaluation.stars over the library's ratings, satisfied, overdue and founded complaints by centre |
+| 群众满意 | 好差评 stars × 4 | evaluation.stars over the library's 好差评 figures by centre |
 
 A system figure that cannot be computed (no closed case, no rectification, too few ratings
 for stars) falls back to the self-assessment; no self-assessment by the deadline scores 0.
