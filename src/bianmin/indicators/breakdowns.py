@@ -68,9 +68,11 @@ def breakdown(
     by: str,
     period: str | Period,
     division: str | None = None,
+    prefix: str | None = None,
 ) -> dict[str, dict[str, Value]]:
     """Indicators per centre, department or item (`by`), for the rows of `division` (a
-    division or grid code; None = every row, the system's figure for each key):
+    division or grid code) or whose area code starts with `prefix` (a viewer's
+    `scope.area_prefix`); neither = every row, the system's figure for each key:
     {code: {key: Value}}, every indicator with the same keys (sorted; "" = rows without a
     key). An indicator whose measures do not offer `by` → ValidationError(code=
     "no_breakdown"); an unknown `by` → "unknown_breakdown"."""
@@ -78,7 +80,7 @@ def breakdown(
     for ind in indicators:
         library.require_breakdown(ind, by)
     period = Period.parse(period)
-    root = unit(division).prefix if division else ""
+    root = unit(division).prefix if division else (prefix or "")
     measures = [m for ind in indicators for m in ind.measures()]
     amounts = compute_breakdown(measures, by=by, period=period, root=root)
     keys = sorted({k for got in amounts.values() for k in got})
