@@ -45,12 +45,17 @@ EXPECTED = {
     "cases.approval_rate": {CITY: Decimal("75.00"), WANNIAN: Decimal("0.00")},
     "cases.applicants": {CITY: 3, BAOCHENG: 2, WANNIAN: 1},
     "cases.shared_material_rate": {CITY: None},
+    # Current lights: only the open case runs; the sweep has not lit it (still green).
+    "cases.running": {CITY: 1, BAOCHENG: 1, WANNIAN: 0},
+    "cases.red_light": {CITY: 0},
+    "cases.yellow_light": {CITY: 0},
     "evaluation.ratings": {CITY: 4, BAOCHENG: 3},
     "evaluation.satisfaction_rate": {CITY: Decimal("50.00"), BAOCHENG: Decimal("66.67")},
     "evaluation.bad_ratings": {CITY: 2, WANNIAN: 1},
     "evaluation.rectification_on_time_rate": {CITY: None},
     "evaluation.complaints": {CITY: 0},
     "evaluation.complaints_founded": {CITY: 0},
+    "evaluation.complaints_overdue": {CITY: 0},
     "registry.households": {CITY: 0},
 }
 

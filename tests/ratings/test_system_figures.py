@@ -13,6 +13,7 @@ from bianmin.core.audit import Actor
 from bianmin.evaluation.services import rate_case
 from bianmin.ratings import services
 from tests.evaluation import conftest as evaluation_fixtures
+from tests.evaluation import test_stats as evaluation_stats
 from tests.ratings.conftest import FULL
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +59,96 @@ def test_month_from_cases_and_ratings(clock, cases, dazhi_clerk, resident, setti
     assert rating.sources["service"]["source"] == "self"
     assert rating.scores["service"] == "12.0"
     assert rating.total == Decimal("76.0") and rating.stars == 3
+
+
+# --- the library's figures by centre are those of the supervision / 好差评 read models --------
+
+
+def _from_read_models(month: str, on: dt.date) -> dict[str, dict[str, dict]]:
+    """The system figures as ratings computed them before the indicator library had a
+    breakdown by centre: cases.queries.counts_by_centre and evaluation.queries.by_org_unit (both
+    still serve the supervision and 好差评 dashboards)."""
+    from bianmin.cases import queries as case_queries
+    from bianmin.evaluation import queries as evaluation_queries
+    from bianmin.ratings import scheme
+    from bianmin.ratings.services.common import month_bounds
+
+    def rate(value):
+        return None if value is None else Decimal(str(value))
+
+    start, end = month_bounds(month)
+    figures: dict[str, dict[str, dict]] = {}
+    for row in case_queries.counts_by_centre(start=start, end=end):
+        if row["centre"] is None:
+            continue
+        r = rate(row["on_time_rate"])
+        figures.setdefault(row["centre"], {})["conduct"] = {
+            "closed": row["closed"],
+            "closed_on_time": row["closed_on_time"],
+            "rate": str(r) if r is not None else None,
+            "points": str(scheme.one_decimal(r * 20)) if r is not None else None,
+        }
+    for fig in evaluation_queries.by_org_unit(start=start, end=end, on=on):
+        entry = figures.setdefault(fig.key, {})
+        r = fig.on_time_rate
+        entry["service"] = {
+            "rectified_on_time": fig.on_time,
+            "overdue": fig.overdue,
+            "rate": str(r) if r is not None else None,
+            "points": str(scheme.one_decimal(r * 20)) if r is not None else None,
+        }
+        entry["satisfaction"] = {
+            "ratings": fig.ratings,
+            "satisfaction_rate": str(fig.satisfaction_rate)
+            if fig.satisfaction_rate is not None
+            else None,
+            "stars": fig.stars,
+            "points": str(scheme.POINTS_PER_STAR * fig.stars) if fig.stars else None,
+        }
+    return figures
+
+
+jianghan_resident = evaluation_fixtures.jianghan_resident
+minzu_clerk = evaluation_fixtures.minzu_clerk
+october = evaluation_stats.october  # the 好差评 month of known figures
+
+
+@pytest.mark.parametrize(
+    "on",
+    [dt.date(2026, 10, 12), dt.date(2026, 10, 20)],  # the day of the bad reviews, and after
+)
+def test_library_by_centre_equals_the_read_models(october, settings, on):
+    """大智: eight ratings (one bad review answered in time, one left past its limit), a founded
+    complaint, eight cases closed; 民族街: one October rating. Same figures both ways, so the
+    same scores."""
+    from bianmin.ratings.services.months import system_figures
+
+    settings.BIANMIN = {**settings.BIANMIN, "STAR_MIN_RATINGS": 2}
+    old = _from_read_models("2026-10", on)
+    new = system_figures(month="2026-10", on=on)
+    dazhi, minzu = october
+    centres = {dazhi[0].org_unit_id, minzu[0].org_unit_id}
+    assert centres <= set(new)
+    for centre in centres:
+        assert new[centre] == old[centre], centre
+    assert new[dazhi[0].org_unit_id]["service"]["overdue"] == (1 if on.day == 20 else 0)
+    # Every other rated centre: no case, rating or complaint this month — nothing to score.
+    for centre, entry in new.items():
+        if centre not in centres:
+            assert entry == {
+                "conduct": {"closed": 0, "closed_on_time": 0, "rate": None, "points": None}
+            }
+
+
+def test_september_and_october_closures(clock, cases, dazhi_clerk, resident):
+    """Cases closed in September count for September only, as in counts_by_centre."""
+    from bianmin.ratings.services.months import system_figures
+
+    case = cases.closed(dazhi_clerk, resident)
+    centre = case.org_unit_id
+    for month, on in (("2026-09", dt.date(2026, 10, 5)), ("2026-10", dt.date(2026, 11, 5))):
+        old = _from_read_models(month, on)
+        assert system_figures(month=month, on=on)[centre]["conduct"] == old[centre]["conduct"]
+    assert (
+        system_figures(month="2026-09", on=dt.date(2026, 10, 5))[centre]["conduct"]["closed"] == 1
+    )

@@ -161,3 +161,76 @@ def test_each_case_of_a_bundle_is_satisfied(dazhi_clerk, elderly_item, applicant
     )
     for case in result.cases:
         assert SharedMaterial.objects.get(case=case, code="id_card").found
+
+
+def _read_model(month: str) -> list[dict]:
+    """The per-item count as the sharing app computed it before the indicator library had a
+    breakdown by item (scoped manager, one grouped query) — the oracle."""
+    from django.db.models import Count, Q
+
+    start, end = queries.month_bounds(month)
+    rows = (
+        SharedMaterial.objects.filter(fetched_at__gte=start, fetched_at__lt=end)
+        .values("item_code", "item_name")
+        .annotate(
+            satisfied=Count("id", filter=Q(found=True)),
+            certificates=Count("id", filter=Q(found=True) & ~Q(certificate_identifier="")),
+            not_found=Count("id", filter=Q(found=False)),
+            cases=Count("case", distinct=True, filter=Q(found=True)),
+        )
+        .order_by("-satisfied", "item_code")
+    )
+    return [
+        {
+            "item_code": r["item_code"],
+            "item_name": r["item_name"],
+            "satisfied": r["satisfied"],
+            "from_certificates": r["certificates"],
+            "from_shared_data": r["satisfied"] - r["certificates"],
+            "not_found": r["not_found"],
+            "cases": r["cases"],
+        }
+        for r in rows
+    ]
+
+
+def test_stats_come_from_the_library_by_item(
+    dazhi_clerk, elderly_item, applicant, jianghan_resident, monkeypatch
+):
+    """Two items: 高龄津贴 (身份证 shared; refused for one case before the grant) and one with
+    居住证 from the e-certificate library. The library's breakdown by item equals the grouped
+    query, in the whole city and cut to a viewer's area."""
+    from bianmin.cases.services.precheck import Applicant
+    from bianmin.core.scope import Scope, acting_in
+    from bianmin.indicators import breakdowns
+
+    window_intake(dazhi_clerk, elderly_item, applicant)  # no grant yet: not found
+    grant("id_card", "MZ")
+    window_intake(dazhi_clerk, elderly_item, Applicant(person=jianghan_resident))
+    fake = types.ModuleType("bianmin.certificates.queries")
+    fake.current_certificate = lambda *, holder, type_code: types.SimpleNamespace(
+        identifier="JZZ-420102-2026-000777"
+    )
+    monkeypatch.setitem(sys.modules, "bianmin.certificates.queries", fake)
+    permit_item = builders.item("MZ-GLJT-010", name="居住证明开具", materials=WITH_CERTIFICATE)
+    window_intake(dazhi_clerk, permit_item, applicant)
+    month = timezone.localdate().strftime("%Y-%m")
+    got = queries.materials_stats(month)
+    assert got == _read_model(month)
+    assert {
+        r["item_code"]: (r["satisfied"], r["from_certificates"], r["not_found"]) for r in got
+    } == {
+        elderly_item.code: (1, 0, 1),
+        "MZ-GLJT-010": (2, 1, 0),
+    }
+    # A viewer's area: 大智街道 sees its centre's materials, 民族街 none.
+    for prefix, expected in (("420102002", 2), ("420103001", 0)):
+        with acting_in(Scope(area_prefix=prefix)):
+            rows = queries.materials_stats(month)
+            assert rows == _read_model(month)
+            assert len(rows) == expected
+    # The same figures are on the indicator API, by item.
+    rate = breakdowns.breakdown(
+        ["sharing.materials_satisfied_rate"], by="item", period=month, prefix="420102"
+    )["sharing.materials_satisfied_rate"]
+    assert rate[elderly_item.code].value == 50 and rate["MZ-GLJT-010"].value == 100

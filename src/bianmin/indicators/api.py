@@ -9,8 +9,8 @@ from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 
 from bianmin.core.api import ScopedAPIView, error_responses
-from bianmin.indicators import engine, library
-from bianmin.indicators.library import KIND_LABELS, Indicator
+from bianmin.indicators import breakdowns, engine, library
+from bianmin.indicators.library import BREAKDOWNS, KIND_LABELS, Indicator
 from bianmin.indicators.units import Unit, children, unit
 
 
@@ -23,6 +23,10 @@ class IndicatorSerializer(serializers.Serializer):
     formula = serializers.CharField()
     category = serializers.CharField()
     source = serializers.CharField()
+    breakdowns = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(BREAKDOWNS)),
+        help_text="values/?by= accepts these (centre 受理单位, department 办理部门, item 事项)",
+    )
 
 
 def indicator_data(ind: Indicator) -> dict:
@@ -35,6 +39,7 @@ def indicator_data(ind: Indicator) -> dict:
         "formula": str(ind.formula),
         "category": str(ind.category),
         "source": ind.source,
+        "breakdowns": list(ind.breakdowns),
     }
 
 
@@ -71,19 +76,61 @@ class IndicatorDetailView(ScopedAPIView):
         return Response(indicator_data(_indicator(code)))
 
 
+class ValueRowSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="区划/网格代码，或分列时的单位、部门、事项编码")
+    name = serializers.CharField()
+    level = serializers.CharField()
+    numerator = serializers.DecimalField(max_digits=20, decimal_places=4, coerce_to_string=False)
+    denominator = serializers.DecimalField(
+        max_digits=20, decimal_places=4, coerce_to_string=False, allow_null=True
+    )
+    value = serializers.DecimalField(
+        max_digits=20, decimal_places=4, coerce_to_string=False, allow_null=True
+    )
+
+
+class ValuesSerializer(serializers.Serializer):
+    indicator = IndicatorSerializer()
+    period = serializers.CharField()
+    by = serializers.CharField(allow_null=True, help_text="分列方式（未分列时为 null）")
+    unit = ValueRowSerializer()
+    children = ValueRowSerializer(
+        many=True,
+        help_text="下级单位；按 by 分列时为该区划内每个受理单位/办理部门/事项（空编码：未指定）",
+    )
+
+
 class IndicatorValuesView(ScopedAPIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("org_unit", str, description="区划代码或网格编码", required=True),
-            OpenApiParameter("period", str, description="统计期 YYYY-MM", required=True),
+            OpenApiParameter(
+                "period",
+                str,
+                description="统计期：月 YYYY-MM、季 YYYY-Qn 或年 YYYY（季、年按整个期间计算）",
+                required=True,
+            ),
+            OpenApiParameter(
+                "by",
+                str,
+                enum=list(BREAKDOWNS),
+                description=(
+                    "分列：centre 按受理单位（365便民服务中心、便民服务室），"
+                    "department 按办理部门，item 按事项；省略则列出下级单位。"
+                    "只能用指标的 breakdowns 中列出的方式（否则 400 no_breakdown）"
+                ),
+            ),
         ],
-        responses={200: dict, **error_responses(400, 403, 404)},
+        responses={200: ValuesSerializer, **error_responses(400, 403, 404)},
         tags=["indicators"],
     )
     def get(self, request, code: str):
         ind = _indicator(code)
         period = library.Period.parse(request.query_params.get("period", ""))
         place = unit_in_scope(request, request.query_params.get("org_unit", ""))
+        by = request.query_params.get("by", "").strip()
+        if by:
+            return Response(_by_key(ind, place, period, by))
         got = engine.values(ind.code, division=place.code, period=period)
         names = {u.code: u for u in [place, *children(place)]}
 
@@ -94,7 +141,28 @@ class IndicatorValuesView(ScopedAPIView):
             {
                 "indicator": indicator_data(ind),
                 "period": str(period),
+                "by": None,
                 "unit": row(place),
                 "children": [row(u) for c, u in names.items() if c != place.code],
             }
         )
+
+
+def _by_key(ind: Indicator, place: Unit, period: library.Period, by: str) -> dict:
+    """The unit's figure, then one row per centre / department / item with rows in the unit."""
+    library.require_breakdown(ind, by)
+    total = engine.values(ind.code, division=place.code, period=period)[place.code]
+    got = breakdowns.breakdown([ind.code], by=by, division=place.code, period=period)[ind.code]
+    labels = breakdowns.names(by, got)
+    level = str(BREAKDOWNS[by])
+    return {
+        "indicator": indicator_data(ind),
+        "period": str(period),
+        "by": by,
+        "unit": {"code": place.code, "name": place.name, "level": place.level_label}
+        | total.as_dict(),
+        "children": [
+            {"code": key, "name": labels[key], "level": level, **value.as_dict()}
+            for key, value in got.items()
+        ],
+    }

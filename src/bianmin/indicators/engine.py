@@ -307,10 +307,13 @@ def rows(
     period: str | Period,
     part: str | None = None,
     scope: Scope | None = None,
+    by: str | None = None,
+    key: str | None = None,
 ) -> models.QuerySet:
     """The rows behind a number: the measure's rows in the unit and period, through the
     model's scoped manager (the viewer's scope — `scope`, else the request's — applies). For a
-    ratio, `part` picks "numerator" or "denominator" (default numerator)."""
+    ratio, `part` picks "numerator" or "denominator" (default numerator). With `by` and `key`,
+    only the rows of that centre / department / item ("" = rows without one)."""
     indicator = library.get(code)
     period = Period.parse(period)
     place = unit(division)
@@ -319,10 +322,15 @@ def rows(
     else:
         measure = indicator.measure
     model = measure.model_class()
+    keyed = Q()
+    if by is not None:
+        library.require_breakdown(indicator, by)
+        path = measure.breakdown_path(by)
+        keyed = Q(**{f"{path}__isnull": True}) if not key else Q(**{path: key})
 
     def build() -> models.QuerySet:
         return model._default_manager.filter(
-            measure_q(measure, period), **{f"{measure.area}__startswith": place.prefix}
+            measure_q(measure, period) & keyed, **{f"{measure.area}__startswith": place.prefix}
         )
 
     if scope is None:

@@ -26,8 +26,6 @@ district's rate is never an average of its communities' rates.
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -36,8 +34,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from bianmin.indicators.periods import Period  # also library.Period for declarers
 
 # Kinds of a single measure, and of an indicator (a ratio has two measures).
 COUNT, SUM, DISTINCT, RATIO = "count", "sum", "distinct", "ratio"
@@ -48,76 +47,48 @@ KIND_LABELS = {
     RATIO: _("比率"),
 }
 
-# Period semantics of a measure's date field.
-MONTH = "month"  # rows whose date falls in the month (events: 受理, 办结, 评价 …)
-AS_OF = "as_of"  # rows that exist at month end: date <= last day (state: 人口, 档案 …)
+# Period semantics of a measure's date field (a period is a month, a quarter or a year).
+MONTH = "month"  # rows whose date falls in the period (events: 受理, 办结, 评价 …)
+IN_PERIOD = MONTH  # the same, named for quarters and years
+AS_OF = "as_of"  # rows that exist at the period's end: date <= last day (state: 人口, 档案 …)
 ANY_TIME = "any"  # no date condition (current state, e.g. a register without history)
 PERIOD_KINDS = (MONTH, AS_OF, ANY_TIME)
 
-_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+# Breakdowns beside the area roll-up: by the org unit that accepted the matter (a 365 centre,
+# a 便民服务室), the handling department, the catalogue item. A model declares once how its
+# rows reach each key (`breakdowns("cases.Case", centre="org_unit", …)`: a to-one lookup path
+# to an OrgUnit code, a Department code, an item code); a measure may override (`by={…}`).
+CENTRE, DEPARTMENT, ITEM = "centre", "department", "item"
+BREAKDOWNS = {
+    CENTRE: _("受理单位"),
+    DEPARTMENT: _("办理部门"),
+    ITEM: _("事项"),
+}
+_BREAKDOWN_PATHS: dict[str, dict[str, str]] = {}
+
+
+def breakdowns(model: str, **paths: str) -> None:
+    """Declare how the rows of `model` ("app_label.Model") break down: `centre=`,
+    `department=`, `item=` lookup paths (to-one relations only: a to-many path would count a
+    row once per related row)."""
+    unknown = set(paths) - set(BREAKDOWNS)
+    if unknown:
+        raise ValueError(f"{model}: unknown breakdown {sorted(unknown)}; use {sorted(BREAKDOWNS)}")
+    _BREAKDOWN_PATHS.setdefault(model, {}).update(paths)
+
+
+def check_breakdown(by: str) -> str:
+    """`by` if it names a breakdown, else ValidationError(code="unknown_breakdown")."""
+    if by not in BREAKDOWNS:
+        raise ValidationError(
+            _("不能按“%(by)s”分列，可选：%(choices)s。"),
+            code="unknown_breakdown",
+            params={"by": by, "choices": "、".join(BREAKDOWNS)},
+        )
+    return by
+
+
 _CODE_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
-
-
-@dataclass(frozen=True)
-class Period:
-    """A calendar month, "YYYY-MM"."""
-
-    year: int
-    month: int
-
-    @classmethod
-    def parse(cls, text: str | Period) -> Period:
-        if isinstance(text, Period):
-            return text
-        match = _MONTH_RE.match((text or "").strip())
-        if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1900:
-            raise ValidationError(
-                _("统计期“%(period)s”无效，应为年月，如 2026-11。"),
-                code="invalid_period",
-                params={"period": text},
-            )
-        return cls(int(match.group(1)), int(match.group(2)))
-
-    @classmethod
-    def of(cls, day: dt.date) -> Period:
-        return cls(day.year, day.month)
-
-    def __str__(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
-
-    @property
-    def start(self) -> dt.date:
-        return dt.date(self.year, self.month, 1)
-
-    @property
-    def end(self) -> dt.date:
-        """Last day of the month."""
-        return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
-
-    @property
-    def next_start(self) -> dt.date:
-        return self.end + dt.timedelta(days=1)
-
-    @property
-    def start_at(self) -> dt.datetime:
-        return timezone.make_aware(dt.datetime.combine(self.start, dt.time.min))
-
-    @property
-    def end_at(self) -> dt.datetime:
-        """First moment after the month (exclusive bound for datetime fields)."""
-        return timezone.make_aware(dt.datetime.combine(self.next_start, dt.time.min))
-
-    def previous(self) -> Period:
-        return Period.of(self.start - dt.timedelta(days=1))
-
-    def years_before_end(self, years: int) -> dt.date:
-        """The latest birth date of someone aged `years` or more on the last day of the month
-        (29 February births count from 1 March in common years)."""
-        end = self.end
-        try:
-            return end.replace(year=end.year - years)
-        except ValueError:  # 29 Feb → 28 Feb
-            return end.replace(year=end.year - years, day=28)
 
 
 Filter = dict[str, Any] | Q | Callable[[Period], Q] | None
@@ -146,6 +117,8 @@ class Measure:
     changed:  timestamp path used by the incremental refresh to find rows changed since the
               last refresh ("updated_at"); "auto" picks updated_at / created_at if the model
               has one; None = no timestamp, so the indicator is recomputed in full.
+    by:       breakdown paths of this measure ({"centre": "case__org_unit"}), overriding the
+              model's (`breakdowns(...)`); a breakdown mapped to None is not offered.
     """
 
     model: str
@@ -156,8 +129,11 @@ class Measure:
     period: str = MONTH
     where: Filter = None
     changed: str | None = "auto"
+    by: dict[str, str | None] | None = None
 
     def __post_init__(self) -> None:
+        if self.by and set(self.by) - set(BREAKDOWNS):
+            raise ValueError(f"unknown breakdown in {sorted(self.by)}")
         if self.aggregate not in (COUNT, SUM, DISTINCT):
             raise ValueError(f"unknown aggregate {self.aggregate!r}")
         if self.period not in PERIOD_KINDS:
@@ -176,6 +152,12 @@ class Measure:
         from django.apps import apps
 
         return apps.get_model(self.model)
+
+    def breakdown_path(self, by: str) -> str | None:
+        """The lookup path of the breakdown `by` for this measure's rows, or None."""
+        if self.by and by in self.by:
+            return self.by[by]
+        return _BREAKDOWN_PATHS.get(self.model, {}).get(by)
 
     def changed_field(self) -> str | None:
         if self.changed != "auto":
@@ -224,6 +206,11 @@ class Indicator:
     def is_ratio(self) -> bool:
         return self.measure is None
 
+    @property
+    def breakdowns(self) -> tuple[str, ...]:
+        """The breakdowns every measure of the indicator offers (centre, department, item)."""
+        return tuple(b for b in BREAKDOWNS if all(m.breakdown_path(b) for m in self.measures()))
+
     def measures(self) -> tuple[Measure, ...]:
         if self.measure is not None:
             return (self.measure,)
@@ -271,6 +258,18 @@ def get(code: str) -> Indicator:
         raise ValidationError(
             _("指标“%(code)s”不存在。"), code="unknown_indicator", params={"code": code}
         ) from None
+
+
+def require_breakdown(indicator: Indicator, by: str) -> None:
+    """ValidationError unless the indicator can be broken down by `by` (unknown_breakdown,
+    no_breakdown)."""
+    check_breakdown(by)
+    if by not in indicator.breakdowns:
+        raise ValidationError(
+            _("指标“%(name)s”不能按%(by)s分列。"),
+            code="no_breakdown",
+            params={"name": indicator.name, "by": BREAKDOWNS[by]},
+        )
 
 
 def exists(code: str) -> bool:

@@ -1,7 +1,7 @@
 """The figures behind the supervisors' dashboard, as JSON for ECharts and for the tables
-beside the charts. Every number comes from the indicator library, except overdue cases by
-department: the library's units are areas, so that one is the supervision read model of the
-cases app (`cases.queries.counts_by_department`), cut to the division by a narrowed scope."""
+beside the charts. Every number comes from the indicator library: by area (the division, the
+units below it) and, for the overdue cases of each department, broken down by the item's
+handling department (`breakdowns.breakdown(…, by="department")`)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bianmin.core.scope import Scope, acting_in
-from bianmin.indicators import engine, library
+from bianmin.indicators import breakdowns, engine, library
 from bianmin.ledger import periods
 from bianmin.registry.models import Division
 
@@ -105,22 +104,31 @@ def figures(division: Division, *, month: str | None = None) -> dict[str, Any]:
     }
 
 
-def overdue_by_department(division: Division, month: periods.Period) -> list[dict[str, Any]]:
-    from bianmin.cases.queries import counts_by_department
+# Overdue by department: the warning lights now, and the month's closures (a department shows
+# when it has cases running or closed in the month).
+BY_DEPARTMENT = ["cases.red_light", "cases.yellow_light", "cases.running", "cases.closed"]
 
-    with acting_in(Scope(area_prefix=division.prefix)):
-        rows = counts_by_department(start=month.start, end=month.end)
-    return [
+
+def overdue_by_department(division: Division, month: periods.Period) -> list[dict[str, Any]]:
+    """Per handling department of the cases accepted in the division: red / yellow lights and
+    cases running now, for those with cases running or closed in the month."""
+    got = breakdowns.breakdown(
+        BY_DEPARTMENT, by=library.DEPARTMENT, division=division.code, period=month.key
+    )
+    red, yellow, running, closed = (got[c] for c in BY_DEPARTMENT)
+    names = breakdowns.names(library.DEPARTMENT, red)
+    rows = [
         {
-            "department": r["department"],
-            "name": r["department_name"] or _("未指定部门"),
-            "overdue": r["red"],
-            "warning": r["yellow"],
-            "running": r["running"],
+            "department": key or None,
+            "name": names[key] if key else _("未指定部门"),
+            "overdue": int(red[key].value),
+            "warning": int(yellow[key].value),
+            "running": int(running[key].value),
         }
-        for r in rows
-        if r["running"] or r["closed"]
+        for key in red
+        if running[key].value or closed[key].value
     ]
+    return rows
 
 
 def _show(value: Any, unit: str = "") -> str:

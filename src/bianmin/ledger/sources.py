@@ -2,23 +2,24 @@
 
 Computed cells are never calculated here: every figure comes from the indicator library's
 engine, so a number in a report, on the dashboard and in the indicator pages is the same
-number. This module only adapts the library to what a report needs: several months at once
-(a quarterly or yearly report) and a chosen set of units.
+number. This module only adapts the library to what a report needs: a chosen set of units for
+a month, a quarter or a year.
 
-Longer periods from months, per measure (before any ratio is divided): a measure over events
-in the month (`MONTH`) adds up over the months; a state measure (`AS_OF`, `ANY_TIME`) is taken
-at the last month's end. A ratio is then numerator / denominator of those totals, never an
-average of monthly rates.
+A quarter or a year is one period of the library (`Period.parse("2026-Q3")`), computed over
+the whole period at once: events are counted over the quarter, states taken at its last day,
+a distinct count counts a person seen in two months once, and a ratio divides the quarter's
+numerator by its denominator — never a sum or an average of monthly figures.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from bianmin.indicators import engine, library, units
-from bianmin.indicators.library import MONTH, Period
+from bianmin.indicators.library import Period
 
 
 @dataclass(frozen=True)
@@ -57,31 +58,25 @@ def child_units(division_code: str) -> list[units.Unit]:
 
 
 def figures(
-    codes: Iterable[str], *, root: str, unit_codes: Iterable[str], months: list[str]
+    codes: Iterable[str], *, root: str, unit_codes: Iterable[str], period: Period
 ) -> dict[tuple[str, str], Decimal | None]:
-    """{(indicator code, unit code): value} for the units (all under `root`) over the months."""
+    """{(indicator code, unit code): value} for the units (all under `root`) over `period`
+    (a month, quarter or year of the library), one grouped query per table."""
     indicators = library.all_indicators(list(dict.fromkeys(codes)))
     wanted = [units.unit(code) for code in dict.fromkeys(unit_codes)]
-    if not indicators or not wanted or not months:
+    if not indicators or not wanted:
         return {}
     top = units.unit(root)
     measures = list(dict.fromkeys(m for i in indicators for m in i.measures()))
     lengths = {u.length for u in wanted}
-    totals: dict[library.Measure, dict[str, Decimal]] = {m: {} for m in measures}
-    for month in sorted(months):
-        amounts = engine.compute_measures(
-            measures, period=Period.parse(month), root=top.prefix, lengths=lengths
-        )
-        for measure in measures:
-            got = amounts.get(measure, {})
-            if measure.period == MONTH:
-                into = totals[measure]
-                for prefix, amount in got.items():
-                    into[prefix] = into.get(prefix, Decimal(0)) + amount
-            else:
-                totals[measure] = dict(got)
+    amounts = engine.compute_measures(measures, period=period, root=top.prefix, lengths=lengths)
     return {
-        (i.code, u.code): engine.combine(i, totals, u.prefix).value
+        (i.code, u.code): engine.combine(i, amounts, u.prefix).value
         for i in indicators
         for u in wanted
     }
+
+
+def library_period(start: dt.date, end: dt.date) -> Period:
+    """The library's period for a report's (or a row's) first and last day."""
+    return Period.between(start, end)

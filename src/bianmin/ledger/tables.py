@@ -110,7 +110,6 @@ def _computed(table: Table) -> dict[tuple[str, str], Decimal | None]:
     for row in table.rows:
         windows.setdefault((row.start, row.end), []).append(row)
     for (start, end), rows in windows.items():
-        months = [p.key for p in _months_between(start, end)]
         wanted: list[tuple[str, str, str, str]] = []  # (row key, column key, code, unit)
         for row in rows:
             for column in columns:
@@ -121,15 +120,14 @@ def _computed(table: Table) -> dict[tuple[str, str], Decimal | None]:
         if not wanted:
             continue
         figures = sources.figures(
-            [w[2] for w in wanted], root=root, unit_codes=[w[3] for w in wanted], months=months
+            [w[2] for w in wanted],
+            root=root,
+            unit_codes=[w[3] for w in wanted],
+            period=sources.library_period(start, end),
         )
         for row_key, column_key, code, unit in wanted:
             out[(row_key, column_key)] = figures.get((code, unit))
     return out
-
-
-def _months_between(start: dt.date, end: dt.date) -> list[periods.Period]:
-    return periods.Period(periods.YEARLY, "", start, end).months()
 
 
 def _frozen_value(raw: Any) -> Decimal | None:

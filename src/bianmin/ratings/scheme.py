@@ -6,10 +6,10 @@ self-assessment only covers the rest; the month's 明察暗访 deductions come o
 | dimension | figure | from |
 | --- | --- | --- |
 | 爱岗敬业 | self-assessment | the centre, by the 30th |
-| 办件规范 | 按时办结率 × 20 | cases closed in the month (cases.queries.counts_by_centre) |
-| 服务优质 | 按时整改率 × 20 | bad reviews rectified in time (evaluation.queries.by_org_unit) |
+| 办件规范 | 按时办结率 × 20 | indicator cases.on_time_rate by accepting centre |
+| 服务优质 | 按时整改率 × 20 | indicator evaluation.rectification_on_time_rate by centre |
 | 廉洁自律 | self-assessment | the centre, by the 30th |
-| 群众满意 | 好差评 stars × 4 | evaluation.stars (residents' ratings of the month) |
+| 群众满意 | 好差评 stars × 4 | evaluation.stars over the library's 好差评 figures by centre |
 
 A system figure that cannot be computed (no closed case, no rectification, too few ratings
 for stars) falls back to the self-assessment; no self-assessment by the deadline scores 0.

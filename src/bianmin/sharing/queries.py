@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from bianmin.registry.models import Person, Role, Staff
@@ -120,33 +120,46 @@ def month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
     return timezone.make_aware(start, tz), timezone.make_aware(end, tz)
 
 
+# materials_stats' columns → the library's indicators (sharing/indicators.py).
+STATS = {
+    "satisfied": "sharing.materials_satisfied",
+    "from_certificates": "sharing.materials_from_certificates",
+    "from_shared_data": "sharing.materials_from_shared_data",
+    "not_found": "sharing.materials_not_found",
+    "cases": "sharing.cases_with_shared_materials",
+}
+
+
 def materials_stats(month: str) -> list[dict]:
-    """Per item, in the month: how many materials were satisfied by sharing (by source kind)
-    and how many could not be fetched. Cut to the user's area."""
-    start, end = month_bounds(month)
-    rows = (
-        SharedMaterial.objects.filter(fetched_at__gte=start, fetched_at__lt=end)
-        .values("item_code", "item_name")
-        .annotate(
-            satisfied=Count("id", filter=Q(found=True)),
-            certificates=Count("id", filter=Q(found=True) & ~Q(certificate_identifier="")),
-            not_found=Count("id", filter=Q(found=False)),
-            cases=Count("case", distinct=True, filter=Q(found=True)),
-        )
-        .order_by("-satisfied", "item_code")
+    """Per item, in the month: how many materials were satisfied by sharing (by source kind),
+    how many could not be fetched, how many cases they served — the library's `sharing.*`
+    indicators broken down by item, for the rows in the viewer's area. ValueError for a month
+    that is not "YYYY-MM"."""
+    from bianmin.core.scope import current_scope
+    from bianmin.indicators import breakdowns
+    from bianmin.indicators.library import ITEM
+
+    month_bounds(month)
+    scope = current_scope.get()
+    if scope is not None and scope.denied:
+        return []
+    got = breakdowns.breakdown(
+        list(STATS.values()),
+        by=ITEM,
+        period=month,
+        prefix=scope.area_prefix if scope is not None else "",
     )
-    return [
+    keys = list(got[STATS["satisfied"]])
+    names = breakdowns.names(ITEM, keys)
+    rows = [
         {
-            "item_code": r["item_code"],
-            "item_name": r["item_name"],
-            "satisfied": r["satisfied"],
-            "from_certificates": r["certificates"],
-            "from_shared_data": r["satisfied"] - r["certificates"],
-            "not_found": r["not_found"],
-            "cases": r["cases"],
+            "item_code": key,
+            "item_name": names[key],
+            **{column: int(got[code][key].value) for column, code in STATS.items()},
         }
-        for r in rows
+        for key in keys
     ]
+    return sorted(rows, key=lambda r: (-r["satisfied"], r["item_code"]))
 
 
 def source_text(row: SharedMaterial) -> str:

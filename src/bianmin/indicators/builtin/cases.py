@@ -5,10 +5,29 @@ from __future__ import annotations
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from bianmin.indicators.library import AS_OF, DISTINCT, SUM, Indicator, Measure, Period, register
+from bianmin.indicators.library import (
+    ANY_TIME,
+    AS_OF,
+    DISTINCT,
+    SUM,
+    Indicator,
+    Measure,
+    Period,
+    breakdowns,
+    register,
+)
 
 CASE = "cases.Case"
 CATEGORY = _("政务服务")
+
+# Besides the area (受理中心区划): the accepting centre, the item's handling department, the item.
+breakdowns(CASE, centre="org_unit", department="item__department", item="item__code")
+breakdowns(
+    "cases.CaseMaterial",
+    centre="case__org_unit",
+    department="case__item__department",
+    item="case__item__code",
+)
 
 CLOSED = Measure(CASE, date="closed_on", where={"status": "closed"})
 SUBMITTED = Measure(CASE, date="submitted_at")
@@ -27,6 +46,15 @@ def open_at_end(period: Period) -> Q:
 
 def overdue_at_end(period: Period) -> Q:
     return open_at_end(period) & Q(due_date__lt=period.end)
+
+
+def _running(level: str | None = None) -> Q:
+    """The time limit runs (or is paused) now — cases.queries' "running"; with `level`, at
+    that warning light (the sweep keeps it current)."""
+    from bianmin.cases.models import CLOCK_STATES
+
+    running = Q(status__in=sorted(CLOCK_STATES), due_date__isnull=False)
+    return running & Q(warning_level=level) if level else running
 
 
 register(
@@ -91,6 +119,31 @@ register(
         category=CATEGORY,
         formula=_("月末在办、且承诺办结日期早于月末的办件数（超期未办结）"),
         measure=Measure(CASE, date="accepted_on", period=AS_OF, where=overdue_at_end),
+    ),
+    # Current state (the 电子监察 lights), whatever the period: what a supervisor acts on today.
+    Indicator(
+        code="cases.running",
+        name=_("在办件数（当前）"),
+        unit=_("件"),
+        category=CATEGORY,
+        formula=_("当前正在计时（含暂停计时）的办件数，不随统计期变化"),
+        measure=Measure(CASE, period=ANY_TIME, where=lambda p: _running()),
+    ),
+    Indicator(
+        code="cases.red_light",
+        name=_("超期件数（红灯，当前）"),
+        unit=_("件"),
+        category=CATEGORY,
+        formula=_("当前在办、预警为红灯（已超过承诺办结日期）的办件数，不随统计期变化"),
+        measure=Measure(CASE, period=ANY_TIME, where=lambda p: _running("red")),
+    ),
+    Indicator(
+        code="cases.yellow_light",
+        name=_("临近到期件数（黄灯，当前）"),
+        unit=_("件"),
+        category=CATEGORY,
+        formula=_("当前在办、预警为黄灯（临近承诺办结日期）的办件数，不随统计期变化"),
+        measure=Measure(CASE, period=ANY_TIME, where=lambda p: _running("yellow")),
     ),
     Indicator(
         code="cases.avg_visits",

@@ -4,13 +4,17 @@ The same rules as evaluation/queries.py (the dashboard) and evaluation/stars.py.
 from __future__ import annotations
 
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bianmin.indicators.library import Indicator, Measure, Period, register
+from bianmin.indicators.library import Indicator, Measure, Period, breakdowns, register
 
 RATING = "evaluation.Rating"
+COMPLAINT = "evaluation.Complaint"
 CATEGORY = _("好差评")
+
+# The centre that accepted the rated case (the one the stars rate), its handling department.
+breakdowns(RATING, centre="org_unit", department="department", item="case__item__code")
+breakdowns(COMPLAINT, centre="org_unit", department="department")
 RATINGS = Measure(RATING, date="rated_on", changed="rated_at")
 
 
@@ -21,11 +25,19 @@ def _answered(period: Period) -> Q:
 
 
 def _known_outcome(period: Period) -> Q:
-    """Answered in time, or overdue as of today (a task still within its limit counts for
-    neither) — evaluation.queries.Figures.on_time_rate."""
+    """Answered in time, or overdue as of the day the figures are taken (`period.today`; a
+    task still within its limit counts for neither) — evaluation.queries.Figures.on_time_rate.
+    The two are disjoint (an answered task is no longer running and was not late), so
+    overdue = denominator − numerator."""
     from bianmin.evaluation.models import overdue_q
 
-    return _answered(period) | overdue_q(timezone.localdate(), "task__")
+    return _answered(period) | overdue_q(period.today, "task__")
+
+
+def _complaint_overdue(period: Period) -> Q:
+    from bianmin.evaluation.models import overdue_q
+
+    return overdue_q(period.today)
 
 
 register(
@@ -77,7 +89,7 @@ register(
         unit=_("件"),
         category=CATEGORY,
         formula=_("开始日期在统计期内的投诉件数，按管辖区划统计"),
-        measure=Measure("evaluation.Complaint", date="opened_on"),
+        measure=Measure(COMPLAINT, date="opened_on"),
     ),
     Indicator(
         code="evaluation.complaints_founded",
@@ -85,7 +97,16 @@ register(
         unit=_("件"),
         category=CATEGORY,
         formula=_("统计期内登记、经核实属实的投诉件数"),
-        measure=Measure("evaluation.Complaint", date="opened_on", where={"founded": True}),
+        measure=Measure(COMPLAINT, date="opened_on", where={"founded": True}),
+    ),
+    Indicator(
+        code="evaluation.complaints_overdue",
+        name=_("投诉超期件数"),
+        unit=_("件"),
+        category=CATEGORY,
+        formula=_("统计期内登记的投诉中，截至今日超过核实或答复期限（或逾期答复）的件数"),
+        # Moves with today, which no row change records: always a full recompute.
+        measure=Measure(COMPLAINT, date="opened_on", changed=None, where=_complaint_overdue),
     ),
     source="evaluation",
 )
