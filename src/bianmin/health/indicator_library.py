@@ -22,7 +22,10 @@ CATEGORY = _("卫生健康")
 
 
 def _window(period: Period) -> tuple[dt.date, dt.date]:
-    return period.end - dt.timedelta(days=364), period.end
+    """The twelve calendar months ending with the period's month: for December (or a `Year`),
+    1 January to 31 December — in a leap year too, which "365 days back" would miss."""
+    first = period.year * 12 + period.month - 12  # months since year 0, eleven months back
+    return dt.date(first // 12, first % 12 + 1, 1), period.end
 
 
 def _open(period: Period) -> Q:

@@ -120,6 +120,30 @@ class Period:
             return end.replace(year=end.year - years, day=28)
 
 
+@dataclass(frozen=True)
+class Year(Period):
+    """A calendar year, for yearly reports computed live (`engine.values(…, period=Year(2025))`):
+    MONTH measures count the whole year, AS_OF ones the state on 31 December. It is the month
+    of December with the year as its start, so a declaration reading "the twelve months to the
+    period's end" (health) gives the calendar year. Stored values stay monthly."""
+
+    month: int = 12
+
+    def __post_init__(self) -> None:
+        if self.month != 12:
+            raise ValueError("a Year ends in December")
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.year, 1, 1)
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}"
+
+    def previous(self) -> Year:
+        return Year(self.year - 1)
+
+
 Filter = dict[str, Any] | Q | Callable[[Period], Q] | None
 
 
