@@ -131,12 +131,15 @@ def _controlled(category: str, column: str, target: Q):
 
 
 def _seniors_checked(period: Period) -> Q:
-    checked = _checks(period).filter(kind__in=["elderly", "annual"])
-    return (
-        Q(person__birth_date__lte=period.years_before_end(65))
-        & (Q(person__life_status="alive") | Q(person__status_date__gt=period.end))
-        & Q(Exists(checked))
+    from bianmin.registry.models import Person
+
+    # EXISTS, not a join to the person: the join would be made for every record of the query
+    # (all health measures share one scan), the subquery only for open ones, hashed once.
+    senior = Person.unscoped.filter(
+        _alive(period), pk=OuterRef("person_id"), birth_date__lte=period.years_before_end(65)
     )
+    checked = _checks(period).filter(kind__in=["elderly", "annual"])
+    return Q(Exists(senior)) & Q(Exists(checked))
 
 
 def _people(extra=None) -> Measure:
@@ -161,9 +164,13 @@ def _ratio(code, name, formula, numerator, denominator) -> Indicator:
     )
 
 
+HTN, T2D = "hypertension", "t2d"
+# One instance per figure: measures are told apart by identity, so a shared denominator is
+# computed once.
 RESIDENTS = _people()
 OPEN_RECORDS = records()
-HTN, T2D = "hypertension", "t2d"
+HTN_MANAGED = records(_managed(HTN))
+T2D_MANAGED = records(_managed(T2D))
 
 register(
     _ratio("filing_rate", _("健康档案建档率"),
@@ -179,18 +186,16 @@ register(
            records(_used), OPEN_RECORDS),
     _ratio("htn_standard_rate", _("高血压患者规范管理率"),
            _("一年内面对面随访不少于4次的高血压患者数 ÷ 已管理高血压患者数 × 100%"),
-           records(_standard(HTN)), records(_managed(HTN))),
+           records(_standard(HTN)), HTN_MANAGED),
     _ratio("bp_control_rate", _("管理人群血压控制率"),
            _("一年内最近一次血压低于140/90mmHg的患者数 ÷ 已管理高血压患者数 × 100%"),
-           records(_controlled(HTN, "systolic", BP_TARGET)),
-           records(_managed(HTN))),
+           records(_controlled(HTN, "systolic", BP_TARGET)), HTN_MANAGED),
     _ratio("t2d_standard_rate", _("2型糖尿病患者规范管理率"),
            _("一年内面对面随访不少于4次的糖尿病患者数 ÷ 已管理糖尿病患者数 × 100%"),
-           records(_standard(T2D)), records(_managed(T2D))),
+           records(_standard(T2D)), T2D_MANAGED),
     _ratio("glucose_control_rate", _("管理人群血糖控制率"),
            _("一年内最近一次空腹血糖低于7.0mmol/L的患者数 ÷ 已管理糖尿病患者数 × 100%"),
-           records(_controlled(T2D, "fasting_glucose", GLUCOSE_TARGET)),
-           records(_managed(T2D))),
+           records(_controlled(T2D, "fasting_glucose", GLUCOSE_TARGET)), T2D_MANAGED),
     _ratio("elderly_rate", _("老年人健康管理率"),
            _("一年内接受健康体检的65岁及以上居民数 ÷ 月末辖区内65岁及以上常住居民数 × 100%"),
            records(_seniors_checked),
