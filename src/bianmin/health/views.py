@@ -232,13 +232,15 @@ def contracts(request):
 
 
 def _home_unit(request) -> Unit:
-    """The viewer's own area (a superuser's: the home city)."""
+    """The viewer's own area: their division, or grid (a superuser's: the home city)."""
     from bianmin.indicators.services import home_city
     from bianmin.registry.models import Division
 
     prefix = request.scope.area_prefix or ""
-    div = Division.objects.filter(prefix=prefix).first() if prefix else None
-    return unit(div.code if div is not None else home_city())
+    if not prefix:
+        return unit(home_city())
+    div = Division.objects.filter(prefix=prefix).first()
+    return unit(div.code if div is not None else prefix)
 
 
 def _parent_code(place: Unit) -> str | None:
@@ -254,8 +256,8 @@ def indicator_report(request):
     """健康档案指标 for a calendar year, from the indicator library (`health/indicators.py`):
     the viewer's area or a unit under it, and each unit directly under that (a community's
     grids)."""
-    home = _home_unit(request)
     try:
+        home = _home_unit(request)
         place = unit(request.GET.get("area") or home.code)
     except ValidationError as exc:
         raise Http404("；".join(exc.messages)) from None
