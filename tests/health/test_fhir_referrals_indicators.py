@@ -10,6 +10,8 @@ from bianmin.core.scope import acting_in
 from bianmin.health import fhir, indicators
 from bianmin.health.models import CheckKind, Encounter, HealthCheck, InstitutionLevel
 from bianmin.health.services import care, records
+from bianmin.indicators import engine
+from bianmin.indicators.library import Year
 from bianmin.registry.access import actor_for, scope_for
 from bianmin.registry.models import Person
 from tests import factories
@@ -234,62 +236,24 @@ def test_indicators_on_a_known_dataset(record, system_actor, dazhi_centre):
         systolic=136,
         diastolic=80,
     )
-    whole, rows = indicators.report(prefix="420102002", year=2025)
-    f = {k: (num, den, rate) for k, _l, num, den, rate in whole.table()}
-    assert f["filing"] == (1, 3, 33.3)
-    assert f["electronic"] == (1, 3, 33.3)
-    assert f["complete"] == (0, 1, 0.0)  # history never asked
-    assert f["used"] == (1, 1, 100.0)
-    assert f["htn_standard"] == (1, 1, 100.0)
-    assert f["htn_control"] == (1, 1, 100.0)  # last follow-up 132/84
-    assert f["t2d_standard"] == (0, 0, None)
-    assert f["elderly"] == (1, 2, 50.0)
-    assert [r.code for r in rows] == [BAOCHENG]
-    assert HealthCheck.objects.count() == 5
-    assert InstitutionLevel.CITY == "city"
-
-
-def test_library_indicators_match_the_report_in_december(record, system_actor):
-    from bianmin.indicators import engine
-
-    factories.person(community=BAOCHENG, name="赵敏", birth=dt.date(1950, 1, 1), male=False)
-    records.add_condition(
-        actor=system_actor, record=record, icd10="I10", name="高血压", onset_on=dt.date(2020, 1, 1)
-    )
-    for month in (1, 4, 7, 10):
-        records.record_check(
-            actor=system_actor,
-            record=record,
-            kind=CheckKind.FOLLOW_UP,
-            checked_on=dt.date(2025, month, 5),
-            systolic=150,
-            diastolic=95,
-        )
-    records.record_check(
-        actor=system_actor,
-        record=record,
-        kind=CheckKind.ELDERLY,
-        checked_on=dt.date(2025, 6, 1),
-        systolic=128,
-        diastolic=80,
-    )
     # The register's people were created "today"; the library counts them from their creation.
     Person.unscoped.update(created_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
-    whole, _rows = indicators.report(prefix=BAOCHENG, year=2025)
-    expected = {k: (num, den) for k, _l, num, den, _r in whole.table()}
-    pairs = {
-        "filing_rate": "filing",
-        "electronic_rate": "electronic",
-        "complete_rate": "complete",
-        "usage_rate": "used",
-        "htn_standard_rate": "htn_standard",
-        "bp_control_rate": "htn_control",
-        "elderly_rate": "elderly",
-    }
-    for code, key in pairs.items():
-        value = engine.values(f"health.{code}", division=BAOCHENG, period="2025-12")[BAOCHENG]
-        assert (int(value.numerator), int(value.denominator)) == expected[key], code
-    assert expected["htn_control"] == (0, 1)  # latest follow-up 150/95: not controlled
+    yearly = engine.values_many(indicators.CODES, division=BAOCHENG, period=Year(2025))
+    f = {code[7:]: v.as_dict() for code, by_unit in yearly.items() for v in [by_unit[BAOCHENG]]}
+    assert f["filing_rate"] == {"numerator": 1, "denominator": 3, "value": 33.3}
+    assert f["electronic_rate"] == {"numerator": 1, "denominator": 3, "value": 33.3}
+    assert f["complete_rate"]["value"] == 0  # history never asked
+    assert f["usage_rate"]["value"] == 100
+    assert f["htn_standard_rate"]["value"] == 100
+    assert f["bp_control_rate"] == {"numerator": 1, "denominator": 1, "value": 100}  # 132/84
+    assert f["t2d_standard_rate"] == {"numerator": 0, "denominator": 0, "value": None}
+    assert f["elderly_rate"] == {"numerator": 1, "denominator": 2, "value": 50}
+    assert engine.values_many(indicators.CODES, division=BAOCHENG, period="2025-12") == yearly
+    # June 2026's twelve months hold the July and October follow-ups only: not 规范管理.
+    june = engine.values("health.htn_standard_rate", division=BAOCHENG, period="2026-06")
+    assert june[BAOCHENG].as_dict() == {"numerator": 0, "denominator": 1, "value": 0}
+    assert HealthCheck.objects.count() == 5
+    assert InstitutionLevel.CITY == "city"
 
 
 def test_fhir_api_import_refuses_invalid_and_accepts_a_valid_bundle(

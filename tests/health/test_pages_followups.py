@@ -117,13 +117,18 @@ def test_open_record_check_and_referral_through_pages(client, dazhi_doctor, city
 
 def test_supervisor_drills_down_from_district_to_street(client, record):
     from tests import factories
+    from tests.conftest import BAOCHENG
 
     supervisor = factories.staff("jc_jiangan", role="supervisor", division="420102")
     client.force_login(supervisor)
     district = client.get("/health/indicators/?year=2025").content.decode()
-    assert "大智街道" in district and "?area=420102002&amp;year=2025" in district
-    street = client.get("/health/indicators/?area=420102002&year=2025").content.decode()
-    assert "保成社区" in street
+    assert "大智街道" in district and "?area=420102002000&amp;year=2025" in district
+    street = client.get("/health/indicators/?area=420102002000&year=2025").content.decode()
+    assert "保成社区" in street and "?area=420102&amp;year=2025" in street  # 返回上级
+    # The figures are the library's: 保成社区's filing rate this year, one record of one person.
+    community = client.get(f"/health/indicators/?area={BAOCHENG}").content.decode()
+    assert "100.0%" in community and "健康档案建档率" in community
+    assert client.get("/health/indicators/?area=420102999999").status_code == 404
     assert client.get("/health/").status_code == 200  # no health programs: an empty list
     assert client.get(f"/health/records/{record.record_code}/").status_code == 403
 

@@ -85,9 +85,13 @@ def _institutions(log) -> dict[str, Institution]:
     return by_street
 
 
-def load_demo_health(*, seed: int, log, programs: bool = True) -> None:
+def load_demo_health(
+    *, seed: int, log, programs: bool = True, today: dt.date | None = None
+) -> None:
+    """`today` (default the real one) is the day the histories end at: tests pass a day in the
+    middle of a year to see the figures a supervisor sees then."""
     rng = random.Random(f"{seed}:health")
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     by_street = _institutions(log)
     hospitals = list(Institution.objects.filter(level=InstitutionLevel.CITY))
     villages = {

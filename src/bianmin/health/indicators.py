@@ -1,275 +1,218 @@
-"""Health-record indicators per org unit (division prefix) and year, with the seeds' formulas.
-
-Every figure is a numerator over a denominator counted for the units one level below the area
-asked for (a district → its streets, a street → its communities), in a handful of grouped
-queries; an area's figure is the sum of its units' numerators over the sum of their
-denominators, so the drill-down adds up by construction. Counts only, no rows: supervisors see
-figures, not records, and the queries therefore use the unscoped managers over the area asked
-for (the caller decides which areas a user may ask for).
+"""Health-record indicators, declared in the city's indicator library (`bianmin.indicators`):
+the one place their formulas live. The supervisors' page (`/health/indicators/`), the library's
+pages and API, the ledger and the stored monthly values all read these declarations.
 
 Formulas (seed 002 三、主要评价指标; seed 004 for the electronic rate and chronic disease care;
 the national 基本公共卫生服务规范 for the control rates and the 65+ management rate):
 
-- 建档率 = 建档人数 / 辖区内常住居民数 × 100%  (records not closed / alive residents)
+- 建档率 = 建档人数 / 辖区内常住居民数 × 100%  (records open at the period's end / residents
+  alive and in the register then)
 - 电子建档率 = 电子健康档案数 / 辖区内常住居民数 × 100%
 - 健康档案合格率 = 合格档案份数 / 档案总份数 × 100%  (every record instead of a hand-drawn
   sample; 合格 as in `services.records.completeness`)
 - 健康档案使用率 = 年内有动态记录的档案份数 / 档案总份数 × 100%  (a check-up, follow-up or
-  encounter dated in the year)
+  encounter dated within the year)
 - 高血压（2型糖尿病）患者规范管理率 = 年内面对面随访 ≥4 次的患者数 / 年内已管理患者数 × 100%
-  (已管理 = open record with an active diagnosis of the category made by the end of the year)
+  (已管理 = open record with an active diagnosis of the category made by the period's end)
 - 血压控制率 = 年内最近一次随访血压 <140/90 mmHg 的患者数 / 已管理高血压患者数 × 100%
 - 血糖控制率 = 年内最近一次空腹血糖 <7.0 mmol/L 的患者数 / 已管理糖尿病患者数 × 100%
 - 老年人健康管理率 = 年内接受健康体检的65岁及以上居民数 / 辖区内65岁及以上常住居民数 × 100%
-"""
+
+"Within the year" is the twelve calendar months ending with the period's month: for a month of
+the library (stored, frozen, on the dashboard) the last twelve months; for December, or a
+`Year` (the calendar-year report), 1 January to 31 December. States (open, alive, aged 65,
+diagnosed) are read on the period's last day. Every measure depends on rows hanging off the
+record (check-ups, encounters, diagnoses), which do not touch the record's timestamp, so they
+are recomputed in full (`changed=None`)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from dataclasses import dataclass, field, fields
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Substr
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
-from bianmin.health.models import (
-    CheckKind,
-    Condition,
-    ConditionCategory,
-    Encounter,
-    HealthCheck,
-    HealthRecord,
-    RecordStatus,
-)
-from bianmin.health.models.records import ConditionStatus
-from bianmin.registry.models import Division, LifeStatus, Person
+from bianmin.indicators.library import AS_OF, Indicator, Measure, Period, register
 
-BP_TARGET = (140, 90)
-GLUCOSE_TARGET = 7.0
-FOLLOW_UPS_PER_YEAR = 4
-
-# (key, label, numerator field, denominator field)
-INDICATORS = [
-    ("filing", _("建档率"), "records", "population"),
-    ("electronic", _("电子建档率"), "electronic", "population"),
-    ("complete", _("健康档案合格率"), "complete", "records"),
-    ("used", _("健康档案使用率"), "used", "records"),
-    ("htn_standard", _("高血压患者规范管理率"), "htn_standard", "htn_managed"),
-    ("htn_control", _("血压控制率"), "htn_controlled", "htn_managed"),
-    ("t2d_standard", _("2型糖尿病患者规范管理率"), "t2d_standard", "t2d_managed"),
-    ("t2d_control", _("血糖控制率"), "t2d_controlled", "t2d_managed"),
-    ("elderly", _("老年人健康管理率"), "elderly_checked", "elderly"),
-]
+RECORD = "health.HealthRecord"
+CATEGORY = _("卫生健康")
+BP_TARGET = Q(systolic__lt=140, diastolic__lt=90)  # mmHg
+GLUCOSE_TARGET = Q(fasting_glucose__lt=7)  # mmol/L, fasting
+FOLLOW_UPS_PER_YEAR = 4  # face to face
 
 
-@dataclass
-class Figures:
-    population: int = 0
-    elderly: int = 0
-    records: int = 0
-    electronic: int = 0
-    complete: int = 0
-    used: int = 0
-    htn_managed: int = 0
-    htn_standard: int = 0
-    htn_controlled: int = 0
-    t2d_managed: int = 0
-    t2d_standard: int = 0
-    t2d_controlled: int = 0
-    elderly_checked: int = 0
-    rates: dict = field(default_factory=dict, repr=False, compare=False)
-
-    def add(self, other: Figures) -> None:
-        for f in fields(self):
-            if f.name != "rates":
-                setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
-
-    def rate(self, key: str) -> float | None:
-        for k, _label, num, den in INDICATORS:
-            if k == key:
-                d = getattr(self, den)
-                return round(100 * getattr(self, num) / d, 1) if d else None
-        raise KeyError(key)
-
-    def table(self) -> list[tuple[str, str, int, int, float | None]]:
-        return [
-            (k, str(lbl), getattr(self, num), getattr(self, den), self.rate(k))
-            for k, lbl, num, den in INDICATORS
-        ]
+def _window(period: Period) -> tuple[dt.date, dt.date]:
+    """The twelve calendar months ending with the period's month: for December (or a `Year`),
+    1 January to 31 December — in a leap year too, which "365 days back" would miss."""
+    last = period.month + period.months - 1  # the period's last month (a year: December)
+    first = period.year * 12 + last - 12  # months since year 0, eleven months back
+    return dt.date(first // 12, first % 12 + 1, 1), period.end
 
 
-def _year(year: int) -> tuple[dt.date, dt.date]:
-    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+def _open(period: Period) -> Q:
+    return Q(status="active") | Q(closed_on__gt=period.end)
 
 
-def _minus_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
+def _alive(period: Period) -> Q:
+    return Q(life_status="alive") | Q(status_date__gt=period.end)
 
 
-def child_length(prefix: str) -> int:
-    """Length of the codes one level below `prefix` (city 4 → district 6 → street 9 →
-    community 12); a community is its own unit."""
-    for length in (4, 6, 9, 12):
-        if len(prefix) < length:
-            return length
-    return len(prefix)
+def _checks(period: Period):
+    from bianmin.health.models import HealthCheck
+
+    return HealthCheck.unscoped.filter(record=OuterRef("pk"), checked_on__range=_window(period))
 
 
-def compute(*, prefix: str, year: int) -> dict[str, Figures]:
-    """{unit code prefix: Figures} for the units one level below `prefix`."""
-    start, end = _year(year)
-    length = child_length(prefix)
-    unit = Substr("area_code", 1, length)
-    out: dict[str, Figures] = defaultdict(Figures)
+def records(extra=None) -> Measure:
+    def where(period: Period) -> Q:
+        q = _open(period)
+        return q & extra(period) if extra else q
 
-    seniors_born_by = _minus_years(end, 65)
-    people = (
-        Person.unscoped.filter(area_code__startswith=prefix, life_status=LifeStatus.ALIVE)
-        .annotate(u=unit)
-        .values("u")
-        .annotate(n=Count("id"), old=Count("id", filter=Q(birth_date__lte=seniors_born_by)))
-    )
-    for row in people:
-        out[row["u"]].population = row["n"]
-        out[row["u"]].elderly = row["old"]
+    return Measure(RECORD, date="opened_on", period=AS_OF, where=where, changed=None)
 
-    open_records = HealthRecord.unscoped.filter(
-        area_code__startswith=prefix, status=RecordStatus.ACTIVE
-    )
-    dynamic = Exists(
-        HealthCheck.unscoped.filter(record=OuterRef("pk"), checked_on__range=(start, end))
-    ) | Exists(Encounter.unscoped.filter(record=OuterRef("pk"), started_on__range=(start, end)))
-    rows = (
-        open_records.annotate(u=unit, dyn=dynamic)
-        .values("u")
-        .annotate(
-            n=Count("id"),
-            e=Count("id", filter=Q(electronic=True)),
-            c=Count("id", filter=Q(complete=True)),
-            d=Count("id", filter=Q(dyn=True)),
-        )
-    )
-    for row in rows:
-        f = out[row["u"]]
-        f.records, f.electronic, f.complete, f.used = row["n"], row["e"], row["c"], row["d"]
 
-    in_year = HealthCheck.unscoped.filter(record=OuterRef("pk"), checked_on__range=(start, end))
-    follow_ups = (
-        in_year.filter(kind=CheckKind.FOLLOW_UP, face_to_face=True)
-        .values("record")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    for category, name, column, on_target in (
-        (
-            ConditionCategory.HYPERTENSION,
-            "htn",
-            "systolic",
-            Q(systolic__lt=BP_TARGET[0], diastolic__lt=BP_TARGET[1]),
-        ),
-        (
-            ConditionCategory.DIABETES,
-            "t2d",
-            "fasting_glucose",
-            Q(fasting_glucose__lt=GLUCOSE_TARGET),
-        ),
-    ):
-        managed = open_records.filter(
+def _used(period: Period) -> Q:
+    from bianmin.health.models import Encounter
+
+    encounters = Encounter.unscoped.filter(record=OuterRef("pk"), started_on__range=_window(period))
+    return Q(Exists(_checks(period))) | Q(Exists(encounters))
+
+
+def _managed(category: str):
+    def where(period: Period) -> Q:
+        from bianmin.health.models import Condition
+
+        return Q(
             Exists(
                 Condition.unscoped.filter(
                     record=OuterRef("pk"),
                     category=category,
-                    status=ConditionStatus.ACTIVE,
-                    onset_on__lte=end,
+                    status="active",
+                    onset_on__lte=period.end,
                 )
             )
         )
-        # One pass per category: the follow-up count and the id of the year's latest reading
-        # per record, then the reading looked up by primary key to test the target.
-        rows = (
-            managed.annotate(
-                u=unit,
-                fu=Subquery(follow_ups, output_field=IntegerField()),
-                last=Subquery(_latest(in_year, column, "id")),
-            )
-            .values("u")
-            .annotate(
-                n=Count("id"),
-                s=Count("id", filter=Q(fu__gte=FOLLOW_UPS_PER_YEAR)),
-                c=Count(
-                    "id",
-                    filter=Q(Exists(HealthCheck.unscoped.filter(on_target, pk=OuterRef("last")))),
-                ),
-            )
-        )
-        for row in rows:
-            f = out[row["u"]]
-            setattr(f, f"{name}_managed", row["n"])
-            setattr(f, f"{name}_standard", row["s"])
-            setattr(f, f"{name}_controlled", row["c"])
 
-    checked_seniors = (
-        open_records.filter(
-            person__birth_date__lte=seniors_born_by,
-            person__life_status=LifeStatus.ALIVE,
+    return where
+
+
+def _standard(category: str):
+    def where(period: Period) -> Q:
+        follow_ups = (
+            _checks(period)
+            .filter(kind="follow_up", face_to_face=True)
+            .values("record")
+            .annotate(n=Count("id"))
+            .values("n")
         )
-        .filter(
-            Exists(
-                HealthCheck.unscoped.filter(
-                    record=OuterRef("pk"),
-                    checked_on__range=(start, end),
-                    kind__in=[CheckKind.ELDERLY, CheckKind.ANNUAL],
-                )
+        count = Subquery(follow_ups, output_field=IntegerField())
+        return _managed(category)(period) & Q(GreaterThanOrEqual(count, FOLLOW_UPS_PER_YEAR))
+
+    return where
+
+
+def _controlled(category: str, column: str, target: Q):
+    def where(period: Period) -> Q:
+        from bianmin.health.models import HealthCheck
+
+        latest = (
+            HealthCheck.unscoped.filter(
+                record=OuterRef(OuterRef("pk")),
+                checked_on__range=_window(period),
+                **{f"{column}__isnull": False},
             )
+            .order_by("-checked_on", "-id")
+            .values("id")[:1]
         )
-        .annotate(u=unit)
-        .values("u")
-        .annotate(n=Count("id"))
+        on_target = HealthCheck.unscoped.filter(target, pk=Subquery(latest))
+        return _managed(category)(period) & Q(Exists(on_target))
+
+    return where
+
+
+def _seniors_checked(period: Period) -> Q:
+    from bianmin.registry.models import Person
+
+    # EXISTS, not a join to the person: the join would be made for every record of the query
+    # (all health measures share one scan), the subquery only for open ones, hashed once.
+    senior = Person.unscoped.filter(
+        _alive(period), pk=OuterRef("person_id"), birth_date__lte=period.years_before_end(65)
     )
-    for row in checked_seniors:
-        out[row["u"]].elderly_checked = row["n"]
-    return dict(out)
+    checked = _checks(period).filter(kind__in=["elderly", "annual"])
+    return Q(Exists(senior)) & Q(Exists(checked))
 
 
-def _latest(in_year, column: str, value: str):
-    """The year's latest check with `column` filled in (latest date, then latest entered)."""
-    return (
-        in_year.filter(**{f"{column}__isnull": False})
-        .order_by("-checked_on", "-id")
-        .values(value)[:1]
+def _people(extra=None) -> Measure:
+    def where(period: Period) -> Q:
+        q = _alive(period)
+        return q & extra(period) if extra else q
+
+    return Measure("registry.Person", date="created_at", period=AS_OF, where=where)
+
+
+def _ratio(code, name, formula, numerator, denominator) -> Indicator:
+    return Indicator(
+        code=f"health.{code}",
+        name=name,
+        unit="%",
+        category=CATEGORY,
+        formula=formula,
+        numerator=numerator,
+        denominator=denominator,
+        scale=100,
+        decimals=1,
     )
 
 
-def total(figures: dict[str, Figures]) -> Figures:
-    whole = Figures()
-    for f in figures.values():
-        whole.add(f)
-    return whole
+HTN, T2D = "hypertension", "t2d"
+# One instance per figure: measures are told apart by identity, so a shared denominator is
+# computed once.
+RESIDENTS = _people()
+OPEN_RECORDS = records()
+HTN_MANAGED = records(_managed(HTN))
+T2D_MANAGED = records(_managed(T2D))
 
+register(
+    _ratio("filing_rate", _("健康档案建档率"),
+           _("月末在管健康档案数 ÷ 月末辖区内常住居民数 × 100%"), OPEN_RECORDS, RESIDENTS),
+    _ratio("electronic_rate", _("电子健康档案建档率"),
+           _("月末在管电子健康档案数 ÷ 月末辖区内常住居民数 × 100%"),
+           records(lambda p: Q(electronic=True)), RESIDENTS),
+    _ratio("complete_rate", _("健康档案合格率"),
+           _("合格档案份数 ÷ 在管档案总份数 × 100%（基本信息齐全、既往史已询问、有体检记录）"),
+           records(lambda p: Q(complete=True)), OPEN_RECORDS),
+    _ratio("usage_rate", _("健康档案使用率"),
+           _("截至月末一年内有体检、随访或就诊记录的档案份数 ÷ 在管档案总份数 × 100%"),
+           records(_used), OPEN_RECORDS),
+    _ratio("htn_standard_rate", _("高血压患者规范管理率"),
+           _("一年内面对面随访不少于4次的高血压患者数 ÷ 已管理高血压患者数 × 100%"),
+           records(_standard(HTN)), HTN_MANAGED),
+    _ratio("bp_control_rate", _("管理人群血压控制率"),
+           _("一年内最近一次血压低于140/90mmHg的患者数 ÷ 已管理高血压患者数 × 100%"),
+           records(_controlled(HTN, "systolic", BP_TARGET)), HTN_MANAGED),
+    _ratio("t2d_standard_rate", _("2型糖尿病患者规范管理率"),
+           _("一年内面对面随访不少于4次的糖尿病患者数 ÷ 已管理糖尿病患者数 × 100%"),
+           records(_standard(T2D)), T2D_MANAGED),
+    _ratio("glucose_control_rate", _("管理人群血糖控制率"),
+           _("一年内最近一次空腹血糖低于7.0mmol/L的患者数 ÷ 已管理糖尿病患者数 × 100%"),
+           records(_controlled(T2D, "fasting_glucose", GLUCOSE_TARGET)), T2D_MANAGED),
+    _ratio("elderly_rate", _("老年人健康管理率"),
+           _("一年内接受健康体检的65岁及以上居民数 ÷ 月末辖区内65岁及以上常住居民数 × 100%"),
+           records(_seniors_checked),
+           _people(lambda p: Q(birth_date__lte=p.years_before_end(65)))),
+    source="health",
+)  # fmt: skip
 
-@dataclass(frozen=True)
-class Row:
-    code: str
-    name: str
-    figures: Figures
-    drillable: bool
-
-
-def report(*, prefix: str, year: int) -> tuple[Figures, list[Row]]:
-    """The area's figures and one row per unit below it (named after its division)."""
-    by_unit = compute(prefix=prefix, year=year)
-    length = child_length(prefix)
-    names = dict(Division.objects.filter(prefix__in=list(by_unit)).values_list("prefix", "name"))
-    rows = [
-        Row(code, names.get(code, code), figures, drillable=length < 12)
-        for code, figures in sorted(by_unit.items())
-    ]
-    return total(by_unit), rows
-
-
-# The same figures in the city's indicator library (autodiscovery imports this module).
-from bianmin.health import indicator_library  # noqa: E402, F401
+# In the order the supervisors' page shows them.
+CODES = [
+    "health.filing_rate",
+    "health.electronic_rate",
+    "health.complete_rate",
+    "health.usage_rate",
+    "health.htn_standard_rate",
+    "health.bp_control_rate",
+    "health.t2d_standard_rate",
+    "health.glucose_control_rate",
+    "health.elderly_rate",
+]

@@ -23,6 +23,9 @@ from bianmin.health.models import (
 )
 from bianmin.health.programs import record_follow_up
 from bianmin.health.services import care, records
+from bianmin.indicators import engine, library
+from bianmin.indicators.library import Year
+from bianmin.indicators.units import GRID_LENGTH, Unit, children, unit
 from bianmin.programs import queries as program_queries
 from bianmin.programs.models import Enrolment, Program, VisitKind
 from bianmin.registry.access import actor_for, client_ip, staff_of
@@ -228,29 +231,58 @@ def contracts(request):
     return render(request, "health/contracts.html", {"page": paginate(request, items)})
 
 
+def _home_unit(request) -> Unit:
+    """The viewer's own area: their division, or grid (a superuser's: the home city)."""
+    from bianmin.indicators.services import home_city
+    from bianmin.registry.models import Division
+
+    prefix = request.scope.area_prefix or ""
+    if not prefix:
+        return unit(home_city())
+    div = Division.objects.filter(prefix=prefix).first()
+    return unit(div.code if div is not None else prefix)
+
+
+def _parent_code(place: Unit) -> str | None:
+    from bianmin.registry.models import Division
+
+    if place.length == GRID_LENGTH:
+        return place.code[:12]
+    return Division.objects.filter(code=place.code).values_list("parent_id", flat=True).first()
+
+
 @staff_required
 def indicator_report(request):
-    scope = current_scope.get()
-    home = "4201" if scope is None or not scope.area_prefix else scope.area_prefix
-    prefix = request.GET.get("area") or home
-    if not prefix.isdigit() or not prefix.startswith(home):
-        raise PermissionDenied(_("只能查看本辖区的指标。"))
+    """健康档案指标 for a calendar year, from the indicator library (`health/indicators.py`):
+    the viewer's area or a unit under it, and each unit directly under that (a community's
+    grids)."""
     try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
+        home = _home_unit(request)
+        place = unit(request.GET.get("area") or home.code)
+    except ValidationError as exc:
+        raise Http404("；".join(exc.messages)) from None
+    if not request.scope.covers(place.prefix):
+        raise PermissionDenied(_("只能查看本辖区的指标。"))
+    this_year = timezone.localdate().year
+    try:
+        year = int(request.GET.get("year") or this_year)
     except ValueError:
-        year = timezone.localdate().year
-    whole, rows = indicators.report(prefix=prefix, year=year)
+        year = this_year
+    year = min(max(year, 1900), this_year)
+    got = engine.values_many(indicators.CODES, division=place.code, period=Year(year))
+    declared = library.all_indicators(indicators.CODES)
+    subs = children(place)
     return render(
         request,
         "health/indicators.html",
         {
-            "whole": whole.table(),
-            "rows": [(r, r.figures.table()) for r in rows],
-            "headers": [str(label) for _k, label, _n, _d in indicators.INDICATORS],
-            "prefix": prefix,
+            "whole": [(ind, got[ind.code][place.code]) for ind in declared],
+            "rows": [(u, [got[ind.code][u.code] for ind in declared]) for u in subs],
+            "headers": declared,
+            "place": place,
             "home": home,
-            "parent": prefix[: {12: 9, 9: 6, 6: 4}.get(len(prefix), len(prefix))],
+            "parent": _parent_code(place) if place.code != home.code else None,
             "year": year,
-            "years": list(range(timezone.localdate().year, timezone.localdate().year - 4, -1)),
+            "years": list(range(this_year, this_year - 4, -1)),
         },
     )

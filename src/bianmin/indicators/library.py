@@ -36,7 +36,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from bianmin.indicators.periods import Period  # also library.Period for declarers
+from bianmin.indicators.periods import Period, Year  # noqa: F401 (library.Year for declarers)
 
 # Kinds of a single measure, and of an indicator (a ratio has two measures).
 COUNT, SUM, DISTINCT, RATIO = "count", "sum", "distinct", "ratio"

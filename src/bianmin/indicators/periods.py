@@ -146,3 +146,9 @@ class Period:
             return end.replace(year=end.year - years)
         except ValueError:  # 29 Feb → 28 Feb
             return end.replace(year=end.year - years, day=28)
+
+
+def Year(year: int) -> Period:
+    """The calendar year `year` as one period (`Period.parse("2025")`): events of the whole
+    year, states on 31 December — the yearly reports computed live (health's page)."""
+    return Period(int(year), 1, 12)
