@@ -106,7 +106,9 @@ def on_move(event: LifeEvent, actor) -> str | None:
 
 
 def contradictions() -> Iterator[Contradiction]:
-    """Open records of people who died or left; measurements dated after a death."""
+    """Open records of people who died or left, or filed where their person no longer lives;
+    running contracts of people who died or left, or outside the team's area; referrals still
+    pending for a deceased patient; measurements dated after a death."""
     gone = HealthRecord.unscoped.filter(
         status=RecordStatus.ACTIVE,
         person__life_status__in=[LifeStatus.DECEASED, LifeStatus.MOVED_OUT],
@@ -114,6 +116,20 @@ def contradictions() -> Iterator[Contradiction]:
     for pk, person_id, code in gone:
         yield Contradiction(
             "health.records", "health.HealthRecord", pk, person_id, f"档案 {code} 未结案"
+        )
+    # The record goes where its person lives (MOVE).
+    stale = HealthRecord.unscoped.filter(person__life_status=LifeStatus.ALIVE).exclude(
+        area_code=F("person__area_code")
+    )
+    for pk, person_id, code, area in stale.values_list(
+        "pk", "person_id", "record_code", "person__area_code"
+    ):
+        yield Contradiction(
+            "health.records",
+            "health.HealthRecord",
+            pk,
+            person_id,
+            f"档案 {code} 的管辖区划与居民现居住区划{area}不一致",
         )
     contracts = Contract.unscoped.filter(status=ContractStatus.ACTIVE)
     for pk, person_id, status in contracts.filter(
@@ -128,10 +144,10 @@ def contradictions() -> Iterator[Contradiction]:
         )
     # A team serves its area: a running contract outside it was left behind by a move.
     away = contracts.filter(record__person__life_status=LifeStatus.ALIVE).exclude(
-        record__area_code__startswith=F("team__area_code")
+        record__person__area_code__startswith=F("team__area_code")
     )
     for pk, person_id, area, team_area in away.values_list(
-        "pk", "record__person_id", "record__area_code", "team__area_code"
+        "pk", "record__person_id", "record__person__area_code", "team__area_code"
     ):
         yield Contradiction(
             "health.records",
