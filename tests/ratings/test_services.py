@@ -269,6 +269,18 @@ def test_issue_notices_sets_a_working_day_deadline_and_follow_up(
     assert code_of(e.value) == "not_a_warning"
 
 
+def test_a_december_warning_gets_a_provisional_deadline(actor, street_centre, village_centre):
+    """Lists go out at the year's end; the next year's holidays are not published yet: the
+    deadline is counted Monday–Friday and marked provisional, not refused."""
+    _year(actor, street_centre, village_centre, five_star_months=12)
+    notices = services.issue_notices(actor=actor, year=2025, on=dt.date(2026, 12, 7))
+    warning = next(n for n in notices if n.kind == YearNotice.Kind.WARNING)
+    # 18 working days left in December 2026, then Friday 1 and Monday 4 January guessed.
+    assert (warning.deadline, warning.deadline_provisional) == (dt.date(2027, 1, 4), True)
+    reward = next(n for n in notices if n.kind == YearNotice.Kind.REWARD)
+    assert (reward.deadline, reward.deadline_provisional) == (None, False)
+
+
 def test_issue_without_published_months_is_refused(actor):
     with pytest.raises(ValidationError) as e:
         services.issue_notices(actor=actor, year=2025, on=dt.date(2026, 1, 5))

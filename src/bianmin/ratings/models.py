@@ -149,6 +149,9 @@ class YearNotice(ScopedByCentre):
     months = models.PositiveSmallIntegerField(_("月数"))
     issued_on = models.DateField(_("下发日期"))
     deadline = models.DateField(_("整改期限"), null=True, blank=True)
+    # Counted into a year whose holiday notice is not out yet (a December list): Monday–Friday
+    # guessed, as a case's due date is; shown as 暂定.
+    deadline_provisional = models.BooleanField(_("期限暂定"), default=False)
     status = models.CharField(_("整改情况"), max_length=10, choices=Status.choices)
     follow_up = models.TextField(_("整改情况说明"), blank=True)
     closed_on = models.DateField(_("整改完成日期"), null=True, blank=True)

@@ -88,6 +88,7 @@ class NoticeSerializer(serializers.ModelSerializer):
             "months",
             "issued_on",
             "deadline",
+            "deadline_provisional",
             "status",
             "follow_up",
             "closed_on",

@@ -10,7 +10,7 @@ from django.db import transaction
 from bianmin.core import audit
 from bianmin.core.audit import Actor
 from bianmin.core.models import AuditAction
-from bianmin.core.workdays import add_workdays
+from bianmin.core.workdays import add_workdays_provisional
 from bianmin.ratings import queries
 from bianmin.ratings.models import YearNotice
 from bianmin.ratings.services.common import error, today
@@ -37,7 +37,9 @@ def issue_notices(*, actor: Actor, year: int, on: dt.date | None = None) -> list
     rows = queries.year_counts(year=year)
     if not rows:
         raise error("no_published_month", "year", year=year)
-    deadline = add_workdays(on, rectify_workdays())
+    # Lists are issued at the year's end: the limit often runs into a year the calendar does
+    # not cover yet, and is then marked provisional rather than refused.
+    deadline = add_workdays_provisional(on, rectify_workdays())
     issued = []
     for kind, months_of in (
         (YearNotice.Kind.REWARD, lambda r: r.five_star),
@@ -55,7 +57,9 @@ def issue_notices(*, actor: Actor, year: int, on: dt.date | None = None) -> list
                     "area_code": row.area_code,
                     "months": months,
                     "issued_on": on,
-                    "deadline": deadline if kind == YearNotice.Kind.WARNING else None,
+                    "deadline": deadline.value if kind == YearNotice.Kind.WARNING else None,
+                    "deadline_provisional": kind == YearNotice.Kind.WARNING
+                    and deadline.provisional,
                     "status": YearNotice.Status.OPEN
                     if kind == YearNotice.Kind.WARNING
                     else YearNotice.Status.NONE,
