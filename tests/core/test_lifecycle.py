@@ -84,7 +84,16 @@ def test_registered_handlers_and_checks_of_registry_and_cases():
         "registry.household_head",
         "registry.residence_area",
         "cases.open_case_of_deceased",
+        "queueing.bookings_of_deceased",
+        "portal.account_of_deceased",
+        "evaluation.feedback_of_deceased",
+        "health.records",
+        "programs.follow_ups",
+        "certificates.valid_of_deceased",
     } <= set(lifecycle.checks())
+    assert {"queueing.bookings", "portal.account", "evaluation.feedback"} <= set(
+        lifecycle.handlers(lifecycle.DEATH)
+    )
 
 
 def test_consistency_command_exit_codes_and_formats():

@@ -102,7 +102,10 @@ def applicant_fits(item, person: Person) -> bool:
     item that issues a personal certificate must have in the registers what the certificate
     needs (a 户号 for the 户口簿, the 残联's disability kind …) — else the approval would
     rightly warn that it issued nothing."""
-    ctype = type_for_item(item)
+    # Asked for every candidate: the item's type is looked up once per item object.
+    if not hasattr(item, "_demo_certificate_type"):
+        item._demo_certificate_type = type_for_item(item)
+    ctype = item._demo_certificate_type
     if ctype is None or ctype.holder_kind != "person":
         return True  # nothing issued to the person (a licence goes to the business)
     return registers_fill(ctype, person, on=timezone.localdate())

@@ -73,8 +73,9 @@ def _unlinked(rows, hash_field: str, day_field: str) -> Iterator[tuple]:
         ).values_list("pk", "id_hash", "status_date")
     )
     for pk, label, day, digest in orphans:
-        if digest in dead and day >= dead[digest][1]:
-            yield pk, label, day, dead[digest][0]
+        person_id, died = dead.get(digest, (None, None))
+        if died is not None and day >= died:
+            yield pk, label, day, person_id
 
 
 def check_bookings() -> Iterator[Contradiction]:
