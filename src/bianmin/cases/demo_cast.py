@@ -144,6 +144,8 @@ class Applicants:
                     continue
                 if registered and not (p.registered_division_id or "").startswith(registered):
                     continue
+                if not demo.applicant_fits(item, p):  # cheaper than the precheck: first
+                    continue
                 checked = precheck(
                     item=item,
                     applicant=Applicant(person=p),
@@ -151,7 +153,7 @@ class Applicants:
                     channel="window",
                     today=today,
                 )
-                if checked.problems or not demo.applicant_fits(item, p):
+                if checked.problems:
                     continue
                 self.used[p.pk] = self.used.get(p.pk, 0) + 1
                 return p
