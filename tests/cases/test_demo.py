@@ -33,6 +33,7 @@ from bianmin.cases.models import (
 )
 from bianmin.cases.services.clock import refresh_due
 from bianmin.catalog.demo import load_demo_catalog
+from bianmin.core import demo as core_demo
 from bianmin.core.scope import acting_in
 from bianmin.registry.access import scope_for
 from bianmin.registry.demo.city import build_demo_city
@@ -46,6 +47,9 @@ SEED = 11
 def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         build_demo_city(people=400, seed=SEED, districts=None, today=timezone.localdate())
+        # As `bianmin seed`: what the cases rely on (issuing authorities, the certificate
+        # library the applicants are chosen against) comes before the catalogue and cases.
+        core_demo.run_all(seed=SEED, log=lambda line: None, stage=core_demo.CITY)
         load_demo_catalog()
         lines: list[str] = []
         began = time.perf_counter()

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from bianmin.certificates.demo import load_demo_certificates, org_code
+from bianmin.certificates.demo import load_demo_certificates, load_demo_registers, org_code
 from bianmin.certificates.models import Certificate, Issuer
 from bianmin.certificates.services import qr_payload, verify_qr
 from bianmin.core import crypto
@@ -70,5 +70,8 @@ def test_loader_builds_a_consistent_library():
         assert verify_qr(qr_payload(cert, base_url="https://x.example")).authentic
         assert cert.status != "valid" or cert.valid_until is None or cert.valid_until >= today
     assert "电子证照" in lines[-1]
+    before = Certificate.unscoped.count()
     load_demo_certificates(seed=1, log=lines.append)  # a second run adds nothing
-    assert "已有证照" in lines[-1]
+    assert Certificate.unscoped.count() == before and "补发 0 本" in lines[-1]
+    load_demo_registers(seed=1, log=lines.append)
+    assert "已有证照" in lines[-1] and Certificate.unscoped.count() == before

@@ -1,6 +1,7 @@
 """Who, when and for whom in the demo cases (`cases.demo`): the demo city's staff as actors,
 the working days of the last six weeks with office hours, and applicants chosen so that the
-item's conditions hold (age, key-population tag, a phone the result can be announced to)."""
+item's conditions hold (age, key-population tag, a phone the result can be announced to) and
+the registers carry what its result needs (`core.demo.applicant_fits`)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from bianmin.cases.services.precheck import Applicant, precheck
 from bianmin.catalog.models import MaterialRequirement, ServiceItem
+from bianmin.core import demo
 from bianmin.core.audit import Actor
 from bianmin.core.workdays import CalendarNotCovered, is_workday
 from bianmin.registry.models import LifeStatus, Organisation, Person, Staff
@@ -141,6 +143,8 @@ class Applicants:
                 if area and not p.area_code.startswith(area):
                     continue
                 if registered and not (p.registered_division_id or "").startswith(registered):
+                    continue
+                if not demo.applicant_fits(item, p):  # cheaper than the precheck: first
                     continue
                 checked = precheck(
                     item=item,

@@ -29,7 +29,11 @@ class CertificatesConfig(AppConfig):
         lifecycle.register_handler(lifecycle.DEATH, "certificates", events.on_death)
         lifecycle.register_check(events.CHECK, events.valid_of_deceased)
         jobs.register("certificates.expire", _expire, daily_at=dt.time(0, 20))
+        demo_registry.register(
+            "certificates.library", demo.load_demo_registers, stage=demo_registry.CITY
+        )
         demo_registry.register("certificates", demo.load_demo_certificates, order=20)
+        demo_registry.register_applicant_check(demo.applicant_fits)
         nav.register_staff(
             group=_("电子证照"),
             label=_("证照查询"),

@@ -12,7 +12,12 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
-from bianmin.certificates.from_cases import data_from_registers, issue_for_case
+from bianmin.certificates.from_cases import (
+    data_from_registers,
+    issue_for_case,
+    registers_fill,
+    type_for_item,
+)
 from bianmin.certificates.models import Certificate, CertificateSource, CertificateType, Issuer
 from bianmin.certificates.services import expire_due, issue_certificate, issuer_for, revoke
 from bianmin.core.audit import Actor
@@ -92,22 +97,31 @@ def _load(rng, *, type_code, holder, dept, today, years_back, data) -> Certifica
     )
 
 
-def load_demo_certificates(*, seed: int, log: Callable[[str], None], today=None) -> None:
-    if Certificate.unscoped.exists():
+def applicant_fits(item, person: Person) -> bool:
+    """For the cases demo (`core.demo.register_applicant_check`): a resident applying for an
+    item that issues a personal certificate must have in the registers what the certificate
+    needs (a 户号 for the 户口簿, the 残联's disability kind …) — else the approval would
+    rightly warn that it issued nothing."""
+    # Asked for every candidate: the item's type is looked up once per item object.
+    if not hasattr(item, "_demo_certificate_type"):
+        item._demo_certificate_type = type_for_item(item)
+    ctype = item._demo_certificate_type
+    if ctype is None or ctype.holder_kind != "person":
+        return True  # nothing issued to the person (a licence goes to the business)
+    return registers_fill(ctype, person, on=timezone.localdate())
+
+
+def load_demo_registers(*, seed: int, log: Callable[[str], None], today=None) -> None:
+    """The certificate library as the departments' own systems hold it, before any case is
+    decided: the issuing authorities and the certificates loaded from the departments (a case
+    approved afterwards issues from the authority of its area, and reads what the 残联 last
+    certified)."""
+    if Certificate.unscoped.filter(source=CertificateSource.EXCHANGE).exists():
         log("电子证照 certificates: 已有证照，未生成演示数据 / certificates exist, none added")
         return
     rng = random.Random(f"{seed}:certificates")
     today = today or timezone.localdate()
     issuers = ensure_issuers(rng)
-    from bianmin.cases.models import Case, Decision
-
-    from_cases = 0
-    for case in Case.unscoped.filter(decision=Decision.APPROVED).select_related(
-        "item", "applicant_person", "applicant_org"
-    ):
-        if issue_for_case(case=case, actor=ACTOR, at=case.decided_at or timezone.now()):
-            from_cases += 1
-
     alive = Person.unscoped.filter(life_status=LifeStatus.ALIVE)
     loaded: list[Certificate] = []
     disability = CertificateType.objects.get(pk="disability_card")
@@ -184,6 +198,29 @@ def load_demo_certificates(*, seed: int, log: Callable[[str], None], today=None)
         revoke(actor=ACTOR, certificate=cert, reason="持证人申请注销")
     expired = expire_due(actor=ACTOR, today=today)
     log(
-        f"电子证照 certificates: 发证机构 {issuers} 个，办件签发 {from_cases} 本，"
+        f"电子证照 certificates: 发证机构 {issuers} 个，"
         f"部门归集 {len(loaded)} 本（注销 {min(len(loaded), 8)}，过期 {expired}）"
     )
+
+
+def load_demo_certificates(*, seed: int, log: Callable[[str], None], today=None) -> None:
+    """After the cases: the library (when `load_demo_registers` has not run, e.g. this loader
+    alone), then the certificate of any approved case decided before its issuing authority was
+    registered — as a clerk would issue it at the window."""
+    if not Certificate.unscoped.filter(source=CertificateSource.EXCHANGE).exists():
+        load_demo_registers(seed=seed, log=log, today=today)
+    from bianmin.cases.models import Case, Decision
+
+    issued = 0
+    pending = (
+        Case.unscoped.filter(decision=Decision.APPROVED)
+        .exclude(pk__in=Certificate.unscoped.filter(case__isnull=False).values("case_id"))
+        .select_related("item", "applicant_person", "applicant_org")
+    )
+    for case in pending:
+        if type_for_item(case.item) is None:
+            continue
+        if issue_for_case(case=case, actor=ACTOR, at=case.decided_at or timezone.now()):
+            issued += 1
+    total = Certificate.unscoped.filter(source=CertificateSource.CASE).count()
+    log(f"电子证照 certificates: 办件签发 {total} 本（其中补发 {issued} 本）")

@@ -37,10 +37,22 @@ def type_for_item(item) -> CertificateType | None:
 
 
 def data_from_registers(ctype: CertificateType, holder, *, on) -> dict[str, Any]:
-    """The type's fields the registers know about the holder."""
+    """The type's fields the registers know about the holder. A person's disability kind and
+    grade are what the 残联's register last certified (their latest 残疾人证 on file, e.g. a
+    card that expired and is renewed); a first card's come from the assessment, which the
+    registers do not hold."""
     if isinstance(holder, Person):
         household = holder.household
+        last_card = (
+            Certificate.unscoped.filter(holder_person=holder, type_id="disability_card")
+            .order_by("-issued_on", "-pk")
+            .values_list("data", flat=True)
+            .first()
+            or {}
+        )
         known = {
+            "disability_kind": last_card.get("disability_kind", ""),
+            "disability_grade": last_card.get("disability_grade", ""),
             "residence_address": holder.residence_address or holder.registered_address,
             "registered_address": holder.registered_address,
             "card_level": next(
@@ -72,7 +84,7 @@ def issue_for_case(*, case, actor, at) -> Certificate | None:
     holder = case.applicant_person if ctype.holder_kind == HolderKind.PERSON else case.applicant_org
     if not isinstance(holder, Person | Organisation):
         # e.g. a person applying to register a business: the licence goes to the new entity.
-        logger.info("case %s: %s needs another kind of holder", case.case_no, ctype.code)
+        logger.debug("case %s: %s needs another kind of holder", case.case_no, ctype.code)
         return None
     area = case.applicant_area_code or case.area_code
     issuer = issuer_for(department_code=case.item.department_id, area_code=area) or issuer_for(
@@ -104,3 +116,10 @@ def issue_for_case(*, case, actor, at) -> Certificate | None:
 def on_case_decided(sender, *, case, actor, approved: bool, at, **kwargs) -> None:
     if approved:
         issue_for_case(case=case, actor=actor, at=at)
+
+
+def registers_fill(ctype: CertificateType, person: Person, *, on) -> bool:
+    """Would an approval for this person issue the certificate without a warning: every
+    required field is in the registers?"""
+    known = data_from_registers(ctype, person, on=on)
+    return all(f["name"] in known for f in ctype.fields if f.get("required", True))

@@ -9,3 +9,8 @@ class EvaluationConfig(AppConfig):
     label = "evaluation"
     verbose_name = _("好差评与投诉")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from bianmin.evaluation import lifeevents
+
+        lifeevents.register()

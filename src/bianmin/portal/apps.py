@@ -9,3 +9,8 @@ class PortalConfig(AppConfig):
     label = "portal"
     verbose_name = _("网上办事大厅（居民）")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from bianmin.portal import lifeevents
+
+        lifeevents.register()

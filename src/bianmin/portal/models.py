@@ -37,6 +37,9 @@ class ResidentAccount(models.Model):
     provider = models.CharField(_("身份认证方式"), max_length=40)
     verified_at = models.DateTimeField(_("实名核验时间"))
     created_at = models.DateTimeField(_("开通时间"), default=timezone.now)
+    # Sign-in stopped by the platform (the person died); the account and its history stay.
+    disabled_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
+    disabled_reason = models.CharField(_("停用原因"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("居民网上账号")

@@ -20,8 +20,10 @@ class QueueingConfig(AppConfig):
         connection_created.connect(register_sqlite_functions, dispatch_uid="queueing_sqlite_fns")
 
         from bianmin.core import jobs
+        from bianmin.queueing import lifeevents
 
         jobs.register("queueing.no_shows", _sweep_no_shows, daily_at=dt.time(0, 10))
+        lifeevents.register()
 
 
 def _sweep_no_shows() -> str:

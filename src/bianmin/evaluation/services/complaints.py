@@ -71,6 +71,7 @@ KIND = loop.LoopKind(
     answered_text=lambda c: messages.complaint_answered(c),
     resolved_text=lambda c, notes: messages.complaint_resolved(c, notes),
     label=lambda c: f"{c.complaint_no} {c.complainant_name}",
+    raiser_id=lambda c: c.complainant_person_id,
 )
 
 

@@ -33,7 +33,7 @@ from bianmin.evaluation.services.common import (
 )
 from bianmin.notifications.models import Channel
 from bianmin.notifications.services import queue_message
-from bianmin.registry.models import DivisionLevel, Role, Staff
+from bianmin.registry.models import DivisionLevel, LifeStatus, Person, Role, Staff
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,8 @@ class LoopKind:
     answered_text: Callable[[FollowUp], str]
     resolved_text: Callable[[FollowUp, str], str]
     label: Callable[[FollowUp], str]  # audit label
+    # The registry person who raised the matter (the applicant, the complainant), if known.
+    raiser_id: Callable[[FollowUp], int | None] = lambda obj: None
 
 
 def start_round(obj: FollowUp, kind: LoopKind) -> None:
@@ -217,7 +219,35 @@ def answer(kind: LoopKind, *, actor: Actor, obj: FollowUp, text: str) -> FollowU
         notes=text,
         late=late,
     )
+    if raiser_deceased(kind, obj):
+        # Nobody can read the answer or give feedback: the loop ends here, no message.
+        return close_without_feedback(kind, actor=actor, obj=obj, notes=str(DECEASED_NOTE))
     kind.notify(obj, f"{kind.object_type}:{obj.pk}:answer:{obj.round}", kind.answered_text(obj))
+    return obj
+
+
+DECEASED_NOTE = _("申请人（投诉人）已死亡，不再回访。")
+
+
+def raiser_deceased(kind: LoopKind, obj: FollowUp) -> bool:
+    person_id = kind.raiser_id(obj)
+    return (
+        person_id is not None
+        and Person.unscoped.filter(pk=person_id, life_status=LifeStatus.DECEASED).exists()
+    )
+
+
+def close_without_feedback(kind: LoopKind, *, actor: Actor, obj: FollowUp, notes: str) -> FollowUp:
+    """回访：未表态 without a call-back, by the system: the one who raised the matter died (a
+    life event), so the answer awaits a word that cannot come. The matter itself was verified
+    and acted on; it counts in the figures as answered."""
+    obj = kind.model.unscoped.select_for_update().get(pk=obj.pk)
+    require_stage(obj, (Stage.FEEDBACK,), _("回访"))
+    from_status = obj.status
+    obj.status, obj.satisfied = Stage.CLOSED, None
+    obj.closed_at, obj.closed_on = timezone.now(), today()
+    _save(obj, "status", "satisfied", "closed_at", "closed_on")
+    record(kind, obj, actor=actor, action=StepAction.NO_REPLY, from_status=from_status, notes=notes)
     return obj
 
 
@@ -322,9 +352,11 @@ __all__ = [
     "act",
     "answer",
     "city_supervisors",
+    "close_without_feedback",
     "feedback",
     "is_city_supervisor",
     "locked",
+    "raiser_deceased",
     "resolve",
     "start_round",
     "verify",

@@ -60,6 +60,9 @@ KIND = loop.LoopKind(
     answered_text=lambda task: messages.rectification_answered(task),
     resolved_text=lambda task, notes: messages.rectification_resolved(task, notes),
     label=lambda task: f"{task} {task.case.case_no}",
+    raiser_id=lambda task: (
+        Case.unscoped.filter(pk=task.case_id).values_list("applicant_person_id", flat=True).first()
+    ),
 )
 
 

@@ -180,6 +180,11 @@ class ReferralStatus(models.TextChoices):
     ACCEPTED = "accepted", _("已接收")
     COMPLETED = "completed", _("已完成")
     REFUSED = "refused", _("已拒绝")
+    # Ended by the platform before completion: the patient died (a life event).
+    CANCELLED = "cancelled", _("已撤销")
+
+
+PENDING_REFERRAL = (ReferralStatus.REQUESTED, ReferralStatus.ACCEPTED)
 
 
 class Referral(models.Model):

@@ -26,7 +26,7 @@ from bianmin.health.models import (
     ReferralDirection,
     ReferralStatus,
 )
-from bianmin.health.models.care import RANK
+from bianmin.health.models.care import PENDING_REFERRAL, RANK
 from bianmin.health.services.common import (
     OutOfArea,
     check_service_date,
@@ -290,6 +290,33 @@ def respond_referral(
         object_id=referral.pk,
         object_label=referral.record.record_code,
         changes={"status": [old, new]},
+    )
+    return referral
+
+
+@transaction.atomic
+def withdraw_referral(*, actor: Actor, referral: Referral, reason: str, on: dt.date) -> Referral:
+    """撤销 a referral not completed yet (the system's, on a life event): neither side works it
+    any more. Sent referrals still count in the sending institution's rate."""
+    referral = Referral.unscoped.select_for_update().get(pk=referral.pk)
+    if referral.status not in PENDING_REFERRAL:
+        raise ValidationError(
+            _("转诊当前状态为“%(status)s”，不能执行该操作。")
+            % {"status": referral.get_status_display()},
+            code="bad_transition",
+        )
+    old = referral.status
+    referral.status = ReferralStatus.CANCELLED
+    referral.responded_on = referral.responded_on or max(on, referral.requested_on)
+    referral.response_note = reason.strip()[:300]
+    referral.save(update_fields=["status", "responded_on", "response_note"])
+    audit.record(
+        actor,
+        AuditAction.UPDATE,
+        object_type="health_referral",
+        object_id=referral.pk,
+        object_label=referral.record.record_code,
+        changes={"status": [old, ReferralStatus.CANCELLED], "reason": referral.response_note},
     )
     return referral
 

@@ -124,3 +124,30 @@ def sign_in(request: HttpRequest, person: Person, *, provider: str) -> ResidentA
 
 def sign_out(request: HttpRequest) -> None:
     logout(request)
+
+
+@transaction.atomic
+def disable_account(*, actor: Actor, account: ResidentAccount, reason: str) -> bool:
+    """Stop every sign-in to the account (a death: nobody may act online as the deceased),
+    keeping the account, its cases and uploads. An inactive user fails the password check,
+    and Django's session backend no longer resolves the user of a session already open, so
+    open sessions end with it; API tokens are deleted. False when it was already disabled."""
+    from rest_framework.authtoken.models import Token
+
+    user = get_user_model().objects.select_for_update().get(pk=account.user_id)
+    if not user.is_active and account.disabled_at is not None:
+        return False
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    Token.objects.filter(user=user).delete()
+    account.disabled_at, account.disabled_reason = timezone.now(), reason.strip()[:100]
+    account.save(update_fields=["disabled_at", "disabled_reason"])
+    audit.record(
+        actor,
+        AuditAction.UPDATE,
+        object_type="resident_account",
+        object_id=account.pk,
+        object_label=person_label(account.person),
+        changes={"disabled": account.disabled_reason},
+    )
+    return True

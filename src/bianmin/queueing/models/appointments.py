@@ -90,6 +90,8 @@ class Appointment(models.Model):
     booked_at = models.DateTimeField(_("预约时间"), auto_now_add=True)
     checked_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
+    # Empty when the resident cancelled; the system's reason otherwise (e.g. 申请人死亡).
+    cancel_reason = models.CharField(_("取消原因"), max_length=100, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("经办人"),

@@ -37,11 +37,18 @@ class TicketStatus(models.TextChoices):
     DONE = "done", _("已办结")
     NO_SHOW = "no_show", _("过号")
     TRANSFERRED = "transferred", _("已转移")
+    # Withdrawn before it was called: the applicant died (a life event), nobody will come.
+    CANCELLED = "cancelled", _("已取消")
 
 
 # A window holds at most one of these at a time.
 ACTIVE_STATUSES = (TicketStatus.CALLED, TicketStatus.SERVING)
-FINAL_STATUSES = (TicketStatus.DONE, TicketStatus.NO_SHOW, TicketStatus.TRANSFERRED)
+FINAL_STATUSES = (
+    TicketStatus.DONE,
+    TicketStatus.NO_SHOW,
+    TicketStatus.TRANSFERRED,
+    TicketStatus.CANCELLED,
+)
 
 
 class TicketSource(models.TextChoices):
@@ -76,6 +83,7 @@ class Ticket(models.Model):
     call_count = models.PositiveSmallIntegerField(_("呼叫次数"), default=0)
     serving_at = models.DateTimeField(_("开始办理时间"), null=True, blank=True)
     done_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    cancel_reason = models.CharField(_("取消原因"), max_length=100, blank=True)
     window = models.ForeignKey(
         Window,
         verbose_name=_("窗口"),
@@ -141,7 +149,7 @@ class Ticket(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["category", "day", "seq"], name="uniq_ticket_seq"),
             models.CheckConstraint(
-                condition=Q(status="waiting") | Q(called_at__isnull=False),
+                condition=Q(status__in=["waiting", "cancelled"]) | Q(called_at__isnull=False),
                 name="ticket_called_has_time",
             ),
         ]

@@ -28,6 +28,7 @@ from bianmin.queueing.services.halls import (
 )
 from bianmin.queueing.services.tickets import (
     call_next,
+    cancel_ticket,
     finish,
     issue_ticket,
     link_case,
@@ -49,6 +50,7 @@ __all__ = [
     "book_appointment",
     "call_next",
     "cancel_appointment",
+    "cancel_ticket",
     "check_in",
     "check_in_by_id",
     "close_window",

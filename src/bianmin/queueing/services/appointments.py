@@ -36,7 +36,7 @@ from bianmin.queueing.models import (
     TicketSource,
     WindowCategory,
 )
-from bianmin.queueing.services.common import ensure_hall_in_scope, error
+from bianmin.queueing.services.common import ensure_hall_in_scope, ensure_not_deceased, error
 from bianmin.queueing.services.tickets import issue_ticket
 from bianmin.registry.models import Person
 from bianmin.registry.services.people import hash_of
@@ -204,6 +204,7 @@ def book_appointment(
         if not raised:
             raise error("slot_full", "slot")
         person = Person.unscoped.filter(id_hash=digest).first()
+        ensure_not_deceased(person)
         try:
             with transaction.atomic():
                 appointment = Appointment.objects.create(
@@ -245,6 +246,12 @@ def _notify(appointment: Appointment, event: str) -> None:
             f"【便民服务】您已预约{when}到{where}办理，预约号{appointment.reference}。"
             "请在预约时段内携带身份证到大厅自助机签到取号，预约号优先叫号。"
         )
+    elif appointment.cancel_reason:
+        # Cancelled by the system (a life event): the phone may now be in the family's hands.
+        body = (
+            f"【便民服务】{appointment.name}{when}在{where}的预约（{appointment.reference}）"
+            f"已取消，原因：{appointment.cancel_reason}。"
+        )
     else:
         body = f"【便民服务】您{when}在{where}的预约（{appointment.reference}）已取消。"
     queue_message(
@@ -276,12 +283,15 @@ def _require_booked(appointment: Appointment, action: str) -> None:
 
 
 @transaction.atomic
-def cancel_appointment(*, actor: Actor, appointment: Appointment) -> Appointment:
+def cancel_appointment(*, actor: Actor, appointment: Appointment, reason: str = "") -> Appointment:
+    """取消: the place goes back to the slot and the booker is told. `reason` is the system's
+    (a life event); a resident or clerk cancelling gives none."""
     appointment = _locked(appointment)
     ensure_hall_in_scope(appointment.hall)
     _require_booked(appointment, "取消")
     appointment.status, appointment.cancelled_at = AppointmentStatus.CANCELLED, clock.now()
-    appointment.save(update_fields=["status", "cancelled_at"])
+    appointment.cancel_reason = (reason or "").strip()[:100]
+    appointment.save(update_fields=["status", "cancelled_at", "cancel_reason"])
     AppointmentSlot.objects.filter(pk=appointment.slot_id, booked__gt=0).update(
         booked=F("booked") - 1
     )
@@ -291,7 +301,7 @@ def cancel_appointment(*, actor: Actor, appointment: Appointment) -> Appointment
         object_type="appointment",
         object_id=appointment.pk,
         object_label=f"{appointment.reference} {appointment.name} {appointment.id_masked}",
-        changes={"status": AppointmentStatus.CANCELLED},
+        changes={"status": AppointmentStatus.CANCELLED, "reason": appointment.cancel_reason},
     )
     _notify(appointment, "cancelled")
     return appointment

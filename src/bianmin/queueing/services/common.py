@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from bianmin.core.errors import OutOfScope
 from bianmin.core.scope import current_scope
 from bianmin.queueing.models import Hall
+from bianmin.registry.models import LifeStatus, Person
 
 MESSAGES = {
     "category_closed": _("“%(category)s”暂停取号。"),
@@ -40,6 +41,10 @@ MESSAGES = {
     "unknown_category": _("业务类别不存在。"),
     "unknown_slot": _("预约时段不存在。"),
     "not_a_centre": _("只有便民服务中心（政务服务中心）可以设办事大厅。"),
+    "applicant_deceased": _(
+        "人口库登记该身份证号码的本人已死亡，不能以其名义取号或预约；"
+        "为其办理相关事项，请使用办事人本人的身份证。"
+    ),
 }
 
 # Several messages share one stable code: the code says what kind of refusal it is.
@@ -63,3 +68,11 @@ def ensure_hall_in_scope(hall: Hall) -> None:
     scope = current_scope.get()
     if scope is not None and not scope.covers(hall.area_code):
         raise OutOfScope(_("该办事大厅不在您的管辖范围内。"))
+
+
+def ensure_not_deceased(person: Person | None) -> None:
+    """No ticket or booking in a deceased person's name: a death cancels them (a life event,
+    `queueing/lifeevents.py`), and the relative who comes about the estate queues as
+    themself."""
+    if person is not None and person.life_status == LifeStatus.DECEASED:
+        raise error("applicant_deceased", "id_number")

@@ -1,7 +1,7 @@
 """A ticket's life: taken (kiosk, window, appointment check-in), called by a window, served,
 finished, or marked no-show, or transferred to another category; linked to the case it led to.
 
-waiting → called → serving → done
+waiting → called → serving → done                  waiting → cancelled (the applicant died)
              ↘ no_show (after the hall's N calls)   called/serving → transferred (+ a new ticket)
 
 Concurrency: numbers come from a per-(category, day) counter row incremented by one UPDATE
@@ -36,7 +36,7 @@ from bianmin.queueing.models import (
     Window,
     WindowCategory,
 )
-from bianmin.queueing.services.common import ensure_hall_in_scope, error
+from bianmin.queueing.services.common import ensure_hall_in_scope, ensure_not_deceased, error
 from bianmin.registry.models import Person
 from bianmin.registry.services.people import hash_of
 
@@ -126,6 +126,7 @@ def take_ticket(
         digest, masked = hash_of(number), mask_id_number(number)
         # Deliberately across scopes: an applicant may take a number anywhere in the city.
         person = Person.unscoped.filter(id_hash=digest).first()
+        ensure_not_deceased(person)
     with transaction.atomic():
         ticket = issue_ticket(
             category=category,
@@ -190,6 +191,7 @@ def call_next(*, actor: Actor, window: Window) -> Ticket:
 
 
 _ACTIONS = {
+    "cancel": "取消",
     "recall": "再次呼叫",
     "start": "开始办理",
     "finish": "办结",
@@ -254,6 +256,25 @@ def mark_no_show(*, actor: Actor, ticket: Ticket) -> Ticket:
         raise error("not_enough_calls", number=ticket.number, count=ticket.call_count, n=needed)
     ticket.status, ticket.done_at = TicketStatus.NO_SHOW, clock.now()
     ticket.save(update_fields=["status", "done_at"])
+    return ticket
+
+
+@transaction.atomic
+def cancel_ticket(*, actor: Actor, ticket: Ticket, reason: str) -> Ticket:
+    """取消 a waiting ticket (the system's, on a life event): it leaves the queue and the
+    board; a number already called is the window's to finish."""
+    ticket = _locked(ticket, "cancel", (TicketStatus.WAITING,))
+    ticket.status, ticket.done_at = TicketStatus.CANCELLED, clock.now()
+    ticket.cancel_reason = reason.strip()[:100]
+    ticket.save(update_fields=["status", "done_at", "cancel_reason"])
+    audit.record(
+        actor,
+        AuditAction.UPDATE,
+        object_type="queue_ticket",
+        object_id=ticket.pk,
+        object_label=f"{ticket.number} {ticket.applicant_masked}".strip(),
+        changes={"status": TicketStatus.CANCELLED, "reason": ticket.cancel_reason},
+    )
     return ticket
 
 

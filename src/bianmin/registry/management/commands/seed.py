@@ -70,6 +70,8 @@ class Command(BaseCommand):
                 f"（seed {seed}, {time.perf_counter() - started:.1f}s）"
             )
         )
+        # What the cases' own steps rely on (issuing authorities …), before the cases.
+        demo.run_all(seed=seed, log=lambda line: self.stdout.write(f"  {line}"), stage=demo.CITY)
         load_demo_catalog(log=lambda line: self.stdout.write(f"  {line}"))
         load_demo_queueing(log=lambda line: self.stdout.write(f"  {line}"))
         load_demo_cases(seed=seed, log=lambda line: self.stdout.write(f"  {line}"))
