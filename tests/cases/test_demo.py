@@ -9,7 +9,6 @@ rolled back when the class is done.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections import Counter
 from io import StringIO
 
@@ -52,9 +51,8 @@ def demo(django_db_setup, django_db_blocker):
         core_demo.run_all(seed=SEED, log=lambda line: None, stage=core_demo.CITY)
         load_demo_catalog()
         lines: list[str] = []
-        began = time.perf_counter()
         counts = load_demo_cases(seed=SEED, log=lines.append)
-        yield counts, lines, time.perf_counter() - began
+        yield counts, lines
         transaction.set_rollback(True)
 
 
@@ -69,7 +67,7 @@ def _staff(username: str) -> Staff:
 
 class TestDemoCases:
     def test_a_realistic_mix_of_six_weeks(self, built):
-        counts, lines, seconds = built
+        counts, lines = built
         statuses = Counter(Case.unscoped.values_list("status", flat=True))
         total = sum(statuses.values())
         assert counts["skipped"] == 0 and 140 <= total <= 160
@@ -80,7 +78,6 @@ class TestDemoCases:
         assert statuses[CaseStatus.DELIVERED] >= 3 and statuses[CaseStatus.DECIDED] >= 2
         assert statuses[CaseStatus.NOT_ACCEPTED] == 2 and statuses[CaseStatus.TERMINATED] == 1
         assert "办件 cases: " in lines[-1]
-        assert seconds < 30, seconds  # ~5 s here; the brief is < 15 s for 150 cases on SQLite
 
     def test_across_the_centres_and_channels(self, built):
         centres = set(Case.unscoped.values_list("org_unit_id", flat=True))
