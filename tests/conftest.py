@@ -80,6 +80,22 @@ def _fresh_calendar():
 
 
 @pytest.fixture
+def sharing_arranged(db) -> int:
+    """The grants the city's departments work under (the demo city's, city-wide, through
+    approved requests). Intake fetches shared materials before it decides, so a test that
+    takes an application in needs them as a real installation has them; the sharing tests
+    make their own."""
+    import datetime as dt
+
+    from bianmin.sharing.demo import arrange_sharing
+
+    # Wide enough for every day the tests' clocks are set to.
+    return arrange_sharing(
+        city="4201", valid_from=dt.date(2020, 1, 1), valid_until=dt.date(2035, 12, 31)
+    )
+
+
+@pytest.fixture
 def system_actor() -> Actor:
     return Actor(name="pytest")
 

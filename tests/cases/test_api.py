@@ -44,7 +44,8 @@ class TestIntake:
         assert data["due_date"] == "2026-10-12" and data["due_provisional"] is False
         assert data["missing_materials"] == []
         assert [m["code"] for m in data["shared_materials"]] == ["id_card"]
-        assert data["shared_materials"][0]["reason"] == "将通过数据共享获取，无需提交"
+        # Fetched before the verdict: the answer says where it came from.
+        assert data["shared_materials"][0]["reason"] == "共享数据：居民身份证信息（公安）"
         assert data["cases"][0]["applicant_id_masked"] == resident.id_masked
         # The ID number went in the body and never comes back.
         assert resident.id_number_for_test not in body(r)

@@ -32,6 +32,11 @@ def signed_in(user) -> Client:
     return client
 
 
+@pytest.fixture(autouse=True)
+def _sharing(sharing_arranged):
+    """Intake fetches shared materials before it decides: the city's grants are in place."""
+
+
 @pytest.fixture
 def catalog(db):
     load_demo_catalog()

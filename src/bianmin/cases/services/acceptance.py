@@ -27,6 +27,7 @@ from bianmin.cases.services.common import (
     locked_for_applicant,
     moment,
     record_event,
+    refuse_single_member,
     require_reason,
     require_staff,
     require_status,
@@ -74,8 +75,9 @@ def accept(
     day, at = moment(on)
     case = locked(case)
     require_status(case, [CaseStatus.SUBMITTED], _("受理"))
+    refuse_single_member(case)
     staff = _clerk_for(actor, case)
-    checked = recheck(case, applicable=applicable, day=day)
+    checked = recheck(case, applicable=applicable, day=day, actor=actor, at=at)
     if pledge is not None:
         validate_pledge(checked, pledge, day=day)
     accept_checked(case, checked, actor=actor, staff=staff, pledge=pledge, notify=True, on=at)
@@ -97,8 +99,9 @@ def return_for_supplement(
     day, at = moment(on)
     case = locked(case)
     require_status(case, [CaseStatus.SUBMITTED], _("告知补正"))
+    refuse_single_member(case)
     _clerk_for(actor, case)
-    checked = recheck(case, applicable=applicable, day=day)
+    checked = recheck(case, applicable=applicable, day=day, actor=actor, at=at)
     return_checked(case, checked, actor=actor, reason=(reason or "").strip(), notify=True, on=at)
     return checked
 
@@ -112,6 +115,7 @@ def refuse_acceptance(*, actor: Actor, case: Case, reason: str, on: dt.date | No
     require_status(case, [CaseStatus.SUBMITTED, CaseStatus.RETURNED], _("不予受理"))
     if case.accepted_at is not None:
         raise ValidationError(_("办件已受理，请作出不予批准的决定。"), code="invalid_transition")
+    refuse_single_member(case)
     _clerk_for(actor, case)
     reason = require_reason(reason)
     from_status = case.status
@@ -150,9 +154,10 @@ def resubmit(
     by_applicant = channel == IntakeChannel.ONLINE and staff_of(actor) is None
     case = locked_for_applicant(case, actor=actor, person=person) if by_applicant else locked(case)
     require_status(case, [CaseStatus.RETURNED], _("接收补正材料"))
+    refuse_single_member(case)
     staff = None if by_applicant else require_staff(actor)
     given = normalise_provided(provided)
-    checked = recheck(case, extra=given, day=day)
+    checked = recheck(case, extra=given, day=day, actor=actor, at=at)
     file_materials(
         case, checked, only={p.code for p in given} | {c.code for c in checked.shared}, at=at
     )

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -94,6 +94,16 @@ def normalise_provided(items: Iterable[str | Mapping[str, Any] | Provided]) -> l
     return list(result.values())
 
 
+class SharedFetch(Protocol):
+    """What sharing said about one material (`bianmin.sharing.services.Fetched`)."""
+
+    found: bool
+    label: str  # where it came from, once fetched ("" in a preview: not read yet)
+
+    @property
+    def short_reason(self) -> str: ...
+
+
 class Outcome:
     SUBMITTED = "submitted"  # handed in, in an acceptable form
     SHARED = "shared"  # fetched from shared data / e-certificates: nothing to hand in
@@ -157,6 +167,40 @@ class Precheck:
     checks: tuple[MaterialCheck, ...]
     problems: tuple[str, ...] = ()  # the applicant does not meet the item's conditions
     checked_on: dt.date = field(default_factory=dt.date.today)
+    provided: tuple[Provided, ...] = ()
+    applicable: frozenset[str] = frozenset()
+    # Whether sharing was asked (`with_fetched`): then a material it could not supply is
+    # asked of the applicant, with the reason.
+    fetched: bool = False
+
+    def with_fetched(self, fetched: Mapping[str, SharedFetch]) -> Precheck:
+        """The same check once sharing has been asked: a material fetched is never asked
+        for; one that could not be fetched is required as any other, with the reason
+        ("未能通过数据共享获取（未获居民授权），须提交原件"). Materials sharing was not
+        asked about keep their first outcome."""
+        given = {p.code: p for p in self.provided}
+        checks = tuple(
+            _check_one(m, given.get(m.code), self.channel, self.applicable, fetched.get(m.code))
+            for m in self.item.materials.all()
+        )
+        return replace(self, checks=checks, fetched=True)
+
+    def to_fetch(self) -> list[Material]:
+        """The materials sharing should supply for this application: a shared source, not
+        handed in, and required — mandatory, or conditional with the condition confirmed.
+        Optional ones and conditions nobody confirmed are not fetched (最小必要: a
+        department reads what it needs)."""
+        handed = {p.code for p in self.provided}
+        return [
+            m
+            for m in self.item.materials.all()
+            if m.shared_source
+            and m.code not in handed
+            and (
+                m.requirement == MaterialRequirement.MANDATORY
+                or (m.requirement == MaterialRequirement.CONDITIONAL and m.code in self.applicable)
+            )
+        ]
 
     @property
     def missing(self) -> list[MaterialCheck]:
@@ -247,7 +291,13 @@ def _has_any_tag(person: Person, tags: list, today: dt.date) -> bool:
     return bool(attached) and person.tag_links.filter(tag_id__in=attached).exists()
 
 
-def _check_one(m: Material, given: Provided | None, channel: str, applicable: set[str]):
+def _check_one(
+    m: Material,
+    given: Provided | None,
+    channel: str,
+    applicable: Iterable[str],
+    fetch: SharedFetch | None = None,
+):
     base = {
         "code": m.code,
         "name": m.name,
@@ -260,9 +310,12 @@ def _check_one(m: Material, given: Provided | None, channel: str, applicable: se
     }
     form_label = MaterialForm(m.form).label
     if given is None:
-        if m.shared_source:
+        if m.shared_source and (fetch is None or fetch.found):
+            reason = fetch.label if fetch is not None and fetch.label else ""
             return MaterialCheck(
-                **base, outcome=Outcome.SHARED, reason=str(_("将通过数据共享获取，无需提交"))
+                **base,
+                outcome=Outcome.SHARED,
+                reason=reason or str(_("将通过数据共享获取，无需提交")),
             )
         if m.requirement == MaterialRequirement.OPTIONAL:
             return MaterialCheck(**base, outcome=Outcome.OPTIONAL, reason=str(_("非必要材料")))
@@ -274,7 +327,15 @@ def _check_one(m: Material, given: Provided | None, channel: str, applicable: se
                     _("如属于“%(c)s”情形，须提交%(f)s") % {"c": m.condition, "f": form_label}
                 ),
             )
-        if m.requirement == MaterialRequirement.CONDITIONAL:
+        if fetch is not None:
+            # Sharing was asked and could not supply it: the applicant is, with the reason.
+            reason = _("未能通过数据共享获取（%(why)s），须提交%(f)s") % {
+                "why": fetch.short_reason,
+                "f": form_label,
+            }
+            if m.requirement == MaterialRequirement.CONDITIONAL:
+                reason = _("属于“%(c)s”情形；%(r)s") % {"c": m.condition, "r": reason}
+        elif m.requirement == MaterialRequirement.CONDITIONAL:
             reason = _("属于“%(c)s”情形，须提交%(f)s") % {"c": m.condition, "f": form_label}
         else:
             reason = _("未提交（须提交%(f)s）") % {"f": form_label}
@@ -331,7 +392,7 @@ def precheck(
                 )
             }
         )
-    applicable = set(applicable)
+    applicable = frozenset(applicable)
     checks = tuple(_check_one(m, given.get(m.code), channel, applicable) for m in materials)
     return Precheck(
         item=item,
@@ -339,4 +400,6 @@ def precheck(
         checks=checks,
         problems=tuple(_eligibility(item, applicant, today)),
         checked_on=today,
+        provided=tuple(given.values()),
+        applicable=applicable,
     )
