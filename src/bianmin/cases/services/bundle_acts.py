@@ -32,6 +32,7 @@ from bianmin.cases.services import messages
 from bianmin.cases.services.bundles import (
     IntakeResult,
     check_bundle_pledge,
+    member_reason,
     not_eligible,
     notify_bundle,
 )
@@ -254,17 +255,8 @@ def return_bundle(
         )
     results = []
     for case, checked in zip(cases, checks, strict=True):
-        # An item with nothing missing of its own waits with the others, for the reason given
-        # or for the materials the other items need.
-        why = reason or str(_("联办事项其他事项的材料需补正"))
-        return_checked(
-            case,
-            checked,
-            actor=actor,
-            reason=why if not checked.missing else reason,
-            notify=False,
-            on=at,
-        )
+        why = member_reason(checked, reason)
+        return_checked(case, checked, actor=actor, reason=why, notify=False, on=at)
         results.append(IntakeResult(case, checked))
     notify_bundle(
         application,

@@ -137,6 +137,14 @@ def check_bundle(
     ]
 
 
+def member_reason(checked: Precheck, reason: str) -> str:
+    """The reason a bundle's item is returned: the clerk's; an item with nothing missing of
+    its own waits with the others, and says so."""
+    if checked.missing or reason:
+        return reason
+    return str(_("联办申请的其他事项须补正材料，本事项随联办申请一并补正"))
+
+
 def not_eligible(merged: MergedCheck) -> ValidationError:
     """The applicant does not meet one or more items' conditions: one error naming each."""
     return ValidationError("；".join(merged.problems), code="applicant_not_eligible")
@@ -241,7 +249,8 @@ def take_in_bundle(
                 case, checked, actor=actor, staff=staff, pledge=mine, notify=False, on=at
             )
         else:
-            return_checked(case, checked, actor=actor, reason="", notify=False, on=at)
+            why = member_reason(checked, "")
+            return_checked(case, checked, actor=actor, reason=why, notify=False, on=at)
         results.append(IntakeResult(case, checked))
     notify_bundle(application, results)
     return BundleResult(application, results)
