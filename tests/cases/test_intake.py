@@ -20,14 +20,14 @@ from bianmin.cases.services import acceptance, bundles, intake
 from bianmin.cases.services.intake import AgentConsent
 from bianmin.cases.services.pledges import PledgeInput
 from bianmin.cases.services.precheck import Applicant, Outcome, precheck
+from bianmin.certificates.services.issuing import issue_certificate
 from bianmin.core.identifiers import make_credit_code
 from bianmin.core.models import AuditEntry
 from bianmin.notifications.models import OutboxMessage
 from bianmin.registry.services.organisations import create_organisation
-from bianmin.certificates.services.issuing import issue_certificate
 from tests.cases import builders
-from tests.certificates.conftest import make_issuer
 from tests.cases.conftest import as_actor
+from tests.certificates.conftest import make_issuer
 from tests.conftest import JIANGAN
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,8 @@ from django.test import Client
 from bianmin.cases.services import intake
 from bianmin.cases.services.precheck import Applicant
 from bianmin.catalog.demo import load_demo_catalog
-from bianmin.core.scope import acting_in
 from bianmin.core.audit import Actor
+from bianmin.core.scope import acting_in
 from bianmin.registry.access import actor_for, scope_for
 from bianmin.registry.services.people import add_member, create_household
 from tests import factories

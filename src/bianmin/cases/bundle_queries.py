@@ -59,16 +59,17 @@ def bundle_notice(cases: list[Case]) -> BundleNotice:
     missing: dict[str, dict[str, Any]] = {}
     conditional: dict[str, dict[str, Any]] = {}
     shared: dict[str, dict[str, Any]] = {}
+    reasons: list[str] = []
+    fallbacks: list[str] = []
     for case in cases:
         event = _last(events[case.pk], EventAction.RETURNED)
         if event is None:
             continue
         notice.event = notice.event or event
         data = (event.data or {}).get("notice") or {}
-        if data.get("missing") or not notice.reason:
-            # An item with nothing missing of its own carries a stand-in reason
-            # (`bundles.member_reason`); the clerk's own is on the others.
-            notice.reason = (notice.reason if data.get("missing") else "") or event.reason
+        # An item with nothing missing of its own carries a stand-in reason
+        # (`bundles.member_reason`); the clerk's own is on the others, or on every item.
+        (reasons if data.get("missing") else fallbacks).append(event.reason)
         for m in data.get("missing", []):
             row = missing.setdefault(m.get("code") or m["name"], {**m, "items": []})
             row["items"].append(case.item.name)
@@ -76,6 +77,7 @@ def bundle_notice(cases: list[Case]) -> BundleNotice:
             conditional.setdefault(m.get("code") or m["name"], m)
         for m in data.get("shared", []):
             shared.setdefault(m.get("code") or m["name"], m)
+    notice.reason = next((r for r in reasons if r), "") if missing else (fallbacks or [""])[0]
     # A material one item still needs is asked for, whatever another item's list says.
     notice.missing = list(missing.values())
     notice.conditional = [m for k, m in conditional.items() if k not in missing and k not in shared]

@@ -253,6 +253,10 @@ def material_status(case: Case) -> list[dict[str, Any]]:
                 "source": state,
                 "received_at": filed.received_at if filed else None,
                 "reason": check.reason,
+                # Sharing was asked and could not supply it: the reason says why.
+                "unfetched": filed is None
+                and check.code in fetched
+                and not fetched[check.code].found,
             }
         )
     return rows

@@ -111,7 +111,14 @@ def recheck(
     )
     if actor is None or checked.problems:
         return checked
-    return fetching.refetch(actor=actor, case=case, checked=checked, at=at or timezone.now())
+    at = at or timezone.now()
+    checked = fetching.refetch(actor=actor, case=case, checked=checked, at=at)
+    # What sharing supplied only now goes on file with the rest.
+    filed = set(case.materials.values_list("code", flat=True))
+    late = {c.code for c in checked.shared} - filed
+    if late and checked.fetched:
+        file_materials(case, checked, only=late, at=at)
+    return checked
 
 
 # --- the two outcomes of a precheck -------------------------------------------------------------

@@ -180,7 +180,14 @@ class Precheck:
         asked about keep their first outcome."""
         given = {p.code: p for p in self.provided}
         checks = tuple(
-            _check_one(m, given.get(m.code), self.channel, self.applicable, fetched.get(m.code))
+            _check_one(
+                m,
+                given.get(m.code),
+                self.channel,
+                self.applicable,
+                fetched.get(m.code),
+                asked=True,
+            )
             for m in self.item.materials.all()
         )
         return replace(self, checks=checks, fetched=True)
@@ -297,6 +304,8 @@ def _check_one(
     channel: str,
     applicable: Iterable[str],
     fetch: SharedFetch | None = None,
+    *,
+    asked: bool = False,
 ):
     base = {
         "code": m.code,
@@ -310,6 +319,16 @@ def _check_one(
     }
     form_label = MaterialForm(m.form).label
     if given is None:
+        if asked and m.shared_source and fetch is None:
+            # Sharing was asked for what this application needs; this one it does not.
+            if m.requirement == MaterialRequirement.OPTIONAL:
+                return MaterialCheck(**base, outcome=Outcome.OPTIONAL, reason=str(_("非必要材料")))
+            if m.requirement == MaterialRequirement.CONDITIONAL and m.code not in applicable:
+                return MaterialCheck(
+                    **base,
+                    outcome=Outcome.CONDITIONAL,
+                    reason=str(_("如属于“%(c)s”情形，将通过数据共享获取") % {"c": m.condition}),
+                )
         if m.shared_source and (fetch is None or fetch.found):
             reason = fetch.label if fetch is not None and fetch.label else ""
             return MaterialCheck(
