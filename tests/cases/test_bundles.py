@@ -242,3 +242,17 @@ class TestOneResult:
         client.force_login(dazhi_clerk)
         html = client.get(f"/counter/bundles/{no}/notice/").content.decode()
         assert "联办办理结果通知书" in html and "不予批准：未达到重度残疾护理补贴的等级条件" in html
+
+
+def test_the_api_acts_on_the_whole_application_through_any_of_its_cases(
+    clock, dazhi_clerk, applicant, combo
+):
+    result = take(dazhi_clerk, applicant, combo, provided=["hukou", "bank_card"])
+    client = api_as(dazhi_clerk)
+    first, second = (c.case_no for c in result.cases)
+    r = client.post(f"/api/v1/cases/{second}/resubmit/", {"materials": ["photo"]}, format="json")
+    assert r.status_code == 200, r.data
+    assert statuses(result) == {CaseStatus.SUBMITTED}
+    r = client.post(f"/api/v1/cases/{first}/accept/", {}, format="json")
+    assert r.status_code == 200 and r.json()["status"] == "in_review"
+    assert statuses(result) == {CaseStatus.IN_REVIEW}
