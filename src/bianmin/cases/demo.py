@@ -390,7 +390,7 @@ def _wuli(w: World, story: Story) -> Case | None:
         actor=agent,
         item=item,
         applicant=applicant,
-        provided=complete_materials(item),
+        provided=complete_materials(item, applicant),
         channel=IntakeChannel.AGENT,
         agent_consent=AgentConsent(ConsentMethod.SMS, t.now() - dt.timedelta(hours=3)),
         on=t.now(),
@@ -414,7 +414,7 @@ def _bundle(w: World, story: Story) -> Case | None:
         bundle=bundle,
         items=items,
         applicant=applicant,
-        provided=sorted({c for item in items for c in complete_materials(item)}),
+        provided=sorted({c for item in items for c in complete_materials(item, applicant)}),
         channel=IntakeChannel.WINDOW,
         on=t.now(),
     )
