@@ -21,12 +21,13 @@ from tests import factories
 from tests.browser.conftest import shoot
 from tests.browser.test_clerk import sign_in
 from tests.conftest import BAOCHENG, DAZHI_STREET, JIANGAN
+from tests.counter.conftest import registered
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def desk():
+def desk(sharing_arranged):
     load_demo_catalog()
     clerk = factories.staff("dazhi_clerk", role="clerk", division=DAZHI_STREET)
     factories.staff("baocheng_agent", role="agent", division=BAOCHENG)
@@ -36,6 +37,7 @@ def desk():
     person = factories.person(
         community=BAOCHENG, name="黄建华", birth=dt.date(1940, 5, 1), id_number=number
     )
+    person = registered(person, number, "420102002003040", BAOCHENG)
     actor, applicant = actor_for(clerk), Applicant(person=person)
     item = intake.resolve_item("MZ-003")
     returned = intake.take_in(

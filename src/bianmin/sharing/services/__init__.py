@@ -8,7 +8,6 @@ from bianmin.sharing.services.materials import (
     fetch_materials,
     fetched_of,
     record_fetched,
-    satisfy_materials,
 )
 
 __all__ = [
@@ -24,6 +23,5 @@ __all__ = [
     "refuse",
     "request_access",
     "revoke",
-    "satisfy_materials",
     "withdraw_consent",
 ]
