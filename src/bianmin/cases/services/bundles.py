@@ -41,9 +41,14 @@ from bianmin.cases.services.intake import (
     staff_intake,
 )
 from bianmin.cases.services.merged import MergedCheck
-from bianmin.cases.services.outcomes import Outcome
 from bianmin.cases.services.pledges import PledgeInput, validate_pledge
-from bianmin.cases.services.precheck import Applicant, Precheck, normalise_provided, precheck
+from bianmin.cases.services.precheck import (
+    Applicant,
+    Outcome,
+    Precheck,
+    normalise_provided,
+    precheck,
+)
 from bianmin.cases.services.rules import items_for_intake
 from bianmin.cases.services.visits import record_visit_in
 from bianmin.catalog.models import Bundle, ServiceItem
