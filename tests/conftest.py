@@ -79,6 +79,27 @@ def _fresh_calendar():
     workdays.invalidate_cache()
 
 
+def arrange_city_sharing() -> int:
+    """The grants the city's departments work under (the demo city's, city-wide, through
+    approved requests), valid on every day the tests' clocks are set to."""
+    import datetime as dt
+
+    from bianmin.sharing.demo import arrange_sharing
+
+    return arrange_sharing(
+        city="4201", valid_from=dt.date(2020, 1, 1), valid_until=dt.date(2035, 12, 31)
+    )
+
+
+@pytest.fixture
+def sharing_arranged(db) -> int:
+    """Intake fetches shared materials before it decides, so a test that takes an
+    application in needs the city's grants as a real installation has them; the sharing
+    tests make their own. (Transactional tests: after `reference_data`, see
+    tests/cases/test_concurrency.py.)"""
+    return arrange_city_sharing()
+
+
 @pytest.fixture
 def system_actor() -> Actor:
     return Actor(name="pytest")

@@ -17,12 +17,13 @@ from tests import factories
 from tests.browser.conftest import shoot
 from tests.browser.test_clerk import sign_in
 from tests.conftest import BAOCHENG, DAZHI_STREET
+from tests.counter.conftest import registered
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def counter():
+def counter(sharing_arranged):
     load_demo_catalog()
     factories.staff("dazhi_clerk", role="clerk", division=DAZHI_STREET)
     number = factories.id_number(birth=dt.date(1951, 7, 14), male=False)
@@ -35,7 +36,8 @@ def counter():
         grid=factories.grid(BAOCHENG, 1).code,
         residence_address="保成路26号3单元502",
     )
-    return person, number
+    # On the household register: 民政 reads her 户籍 through sharing.
+    return registered(person, number, "420102002003026", BAOCHENG), number
 
 
 def test_clerk_takes_an_application_in_and_prints_the_notices(page, counter):

@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def in_review():
+def in_review(sharing_arranged):
     """Two 临时救助 cases accepted at 大智街道, waiting for 民政's review; one is overdue."""
     load_demo_catalog()
     clerk = factories.staff("dazhi_clerk", role="clerk", division=DAZHI_STREET)
@@ -37,7 +37,7 @@ def in_review():
                 actor=actor_for(clerk),
                 item=intake.resolve_item("MZ-003"),
                 applicant=Applicant(person=person),
-                provided=["application", "hardship"],
+                provided=["application", "hardship", "hukou"],  # no 户籍 record: the booklet
                 channel="window",
             ).case
         )

@@ -9,6 +9,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from bianmin.cases.models import Case, WarningLevel
 from bianmin.cases.services import bundles, deadlines, intake
@@ -21,12 +22,13 @@ from tests import factories
 from tests.browser.conftest import shoot
 from tests.browser.test_clerk import sign_in
 from tests.conftest import BAOCHENG, DAZHI_STREET, JIANGAN
+from tests.counter.conftest import registered
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def desk():
+def desk(sharing_arranged):
     load_demo_catalog()
     clerk = factories.staff("dazhi_clerk", role="clerk", division=DAZHI_STREET)
     factories.staff("baocheng_agent", role="agent", division=BAOCHENG)
@@ -36,6 +38,7 @@ def desk():
     person = factories.person(
         community=BAOCHENG, name="黄建华", birth=dt.date(1940, 5, 1), id_number=number
     )
+    person = registered(person, number, "420102002003040", BAOCHENG)
     actor, applicant = actor_for(clerk), Applicant(person=person)
     item = intake.resolve_item("MZ-003")
     returned = intake.take_in(
@@ -79,6 +82,18 @@ def desk():
     }
 
 
+def revoke_hukou_grant() -> None:
+    from bianmin.sharing import services
+    from bianmin.sharing.models import Grant
+
+    owner = factories.staff("ga_owner", role="reviewer", division="420100", department="GA")
+    services.revoke(
+        actor=actor_for(owner),
+        grant=Grant.objects.get(department_id="MZ", item_id="hukou"),
+        reason="授权范围调整",
+    )
+
+
 def visit(page, path: str, name: str, errors: list[str]) -> None:
     response = page.goto(path)
     assert response is not None and response.status == 200, (path, response and response.status)
@@ -111,13 +126,21 @@ def test_clerk_pages(page, desk):
         errors,
     )
     visit(page, f"/counter/bundles/{desk['bundle_no']}/notice/", "counter-notice-bundle", errors)
+    # One notice for the bundle: each material once, with the items that need it.
+    expect(page.get_by_test_id("notice-missing")).to_contain_text("所需事项")
     visit(page, f"/counter/cases/{desk['returned'].case_no}/", "counter-case-returned", errors)
     page.goto("/counter/intake/")
     page.get_by_label("身份证号码 / 统一社会信用代码").fill(desk["number"])
     page.get_by_role("button", name="读取").click()
     page.wait_for_url("**/counter/intake/applicant/")
     visit(page, "/counter/intake/bundle/LB-CANYIN/", "counter-intake-bundle", errors)
+    expect(page.get_by_text("整个联办申请不予受理…")).to_be_visible()
     visit(page, "/counter/intake/item/MZ-004/", "counter-intake-elderly", errors)
+    # 公安 withdraws 民政's 户籍 grant: the checklist asks for the booklet at once, with why.
+    revoke_hukou_grant()
+    visit(page, "/counter/intake/item/MZ-003/", "counter-intake-unfetched", errors)
+    expect(page.get_by_test_id("unfetched")).to_contain_text("承办部门未获该数据的共享授权")
+    expect(page.get_by_role("checkbox", name="居民户口簿")).to_be_visible()
 
 
 def test_agent_checklist_asks_for_the_consent(page, desk):

@@ -27,7 +27,7 @@ PASSWORD = "Li-xiuying-2026"
 
 
 @pytest.fixture
-def delivered_case() -> Case:
+def delivered_case(sharing_arranged) -> Case:
     """李秀英 (保成社区) applied for 高龄津贴 at the 大智街道 window; 江岸区民政 reviewed and
     approved it; the result was handed over at the window."""
     clerk = factories.staff("dazhi_clerk", role="clerk", division=DAZHI_STREET)

@@ -33,6 +33,11 @@ class Clock:
         self._monkeypatch.setattr(timezone, "now", lambda: moment)
 
 
+@pytest.fixture(autouse=True)
+def _sharing(sharing_arranged):
+    """Intake fetches shared materials before it decides: the city's grants are in place."""
+
+
 @pytest.fixture
 def clock(monkeypatch) -> Clock:
     c = Clock(monkeypatch)

@@ -44,7 +44,8 @@ class TestIntake:
         assert data["due_date"] == "2026-10-12" and data["due_provisional"] is False
         assert data["missing_materials"] == []
         assert [m["code"] for m in data["shared_materials"]] == ["id_card"]
-        assert data["shared_materials"][0]["reason"] == "将通过数据共享获取，无需提交"
+        # Fetched before the verdict: the answer says where it came from.
+        assert data["shared_materials"][0]["reason"] == "共享数据：居民身份证信息（公安）"
         assert data["cases"][0]["applicant_id_masked"] == resident.id_masked
         # The ID number went in the body and never comes back.
         assert resident.id_number_for_test not in body(r)
@@ -137,6 +138,55 @@ class TestIntake:
         assert r.data["complete"] is False and r.data["deficiency_possible"] is True
         assert [m["code"] for m in r.data["missing_materials"]] == ["photo", "bank_card"]
         assert Case.objects.count() == 0
+
+
+class TestSharedMaterials:
+    """The precheck runs after the shared fetch: what could not be fetched is in
+    missing_materials with the reason, what was fetched is never asked for."""
+
+    def test_a_revoked_grant_means_the_id_card_is_asked_for(
+        self, clock, clerk_api, resident, elderly_item
+    ):
+        from bianmin.registry.access import actor_for
+        from bianmin.sharing import services
+        from bianmin.sharing.models import DataAccess, Grant
+        from tests import factories
+
+        owner = factories.staff("ga_owner", role="reviewer", division="420100", department="GA")
+        services.revoke(
+            actor=actor_for(owner),
+            grant=Grant.objects.get(department_id="MZ", item_id="id_card"),
+            reason="授权范围调整",
+        )
+        # The precheck says it at once (the gate only: nothing is read, nothing logged) …
+        checked = clerk_api.post(f"{CASES}precheck/", intake_body(resident), format="json").json()
+        assert checked["complete"] is False
+        assert checked["missing_materials"][0]["code"] == "id_card"
+        reason = "未能通过数据共享获取（承办部门未获该数据的共享授权），须提交原件"
+        assert checked["missing_materials"][0]["reason"] == reason
+        assert not DataAccess.objects.exists()
+        # … and the intake returns it with the one-time notice, the refusal on record.
+        r = clerk_api.post(CASES, intake_body(resident), format="json")
+        assert r.status_code == 201 and r.json()["status"] == "returned"
+        assert [(m["code"], m["reason"]) for m in r.json()["missing_materials"]] == [
+            ("id_card", reason)
+        ]
+        assert r.json()["shared_materials"] == []
+        assert DataAccess.objects.get().reason_code == "no_grant"
+        # Handed in at the window instead: accepted.
+        with_card = intake_body(resident, materials=[*builders.COMPLETE, "id_card"])
+        assert clerk_api.post(CASES, with_card, format="json").json()["status"] == "in_review"
+
+    def test_a_fetched_material_is_never_asked_for(self, clock, clerk_api, resident, elderly_item):
+        from bianmin.sharing.models import DataAccess
+
+        r = clerk_api.post(CASES, intake_body(resident), format="json")
+        assert r.json()["status"] == "in_review" and r.json()["missing_materials"] == []
+        case = Case.objects.get(case_no=r.json()["case_no"])
+        assert DataAccess.objects.get(case=case).outcome == "allowed"
+        detail = clerk_api.get(f"{CASES}{case.case_no}/").json()
+        sources = {m["code"]: m["source"] for m in detail["materials"]}
+        assert sources["id_card"] == "shared"
 
 
 class TestIdempotency:

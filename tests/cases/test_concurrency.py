@@ -19,6 +19,7 @@ from bianmin.cases.services import handling, idempotency, intake
 from bianmin.notifications.models import OutboxMessage
 from tests.cases import builders
 from tests.cases.conftest import as_actor
+from tests.conftest import arrange_city_sharing
 
 _ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 pytestmark = [
@@ -31,6 +32,12 @@ pytestmark = [
 @pytest.fixture(autouse=True)
 def _reference_data(reference_data):
     """A transactional test starts from a flushed database (tests/conftest.py)."""
+
+
+@pytest.fixture
+def sharing_arranged(reference_data) -> int:
+    """The city's grants, once the flushed database has its reference data back."""
+    return arrange_city_sharing()
 
 
 def race(n: int, work: Callable[[int], Any]) -> list[Any]:

@@ -20,12 +20,14 @@ from bianmin.cases.services import acceptance, bundles, intake
 from bianmin.cases.services.intake import AgentConsent
 from bianmin.cases.services.pledges import PledgeInput
 from bianmin.cases.services.precheck import Applicant, Outcome, precheck
+from bianmin.certificates.services.issuing import issue_certificate
 from bianmin.core.identifiers import make_credit_code
 from bianmin.core.models import AuditEntry
 from bianmin.notifications.models import OutboxMessage
 from bianmin.registry.services.organisations import create_organisation
 from tests.cases import builders
 from tests.cases.conftest import as_actor
+from tests.certificates.conftest import make_issuer
 from tests.conftest import JIANGAN
 
 pytestmark = pytest.mark.django_db
@@ -583,12 +585,36 @@ class TestOrganisationApplicant:
             levels=("district",),
             reviews=(("SCJG", 1),),
             materials=[
-                ("licence", "营业执照", "original", "mandatory", True, "business_licence", ""),
+                ("licence", "营业执照", "original", "mandatory", True, "business_license", ""),
                 ("layout", "经营场所平面图", "copy", "mandatory", True, "", ""),
             ],
         )
         applicant = intake.identify_applicant(actor=as_actor(clerk), credit_code=code.lower())
         assert applicant.organisation == org and applicant.masked_id == code
+        # Without an e-licence in the library the 营业执照 is asked for, with the reason.
+        returned = intake.take_in(
+            actor=as_actor(clerk),
+            item=item,
+            applicant=applicant,
+            provided=["layout"],
+            channel="window",
+        )
+        assert returned.case.status == CaseStatus.RETURNED
+        [missing] = returned.precheck.missing
+        assert missing.reason == "未能通过数据共享获取（电子证照库中无有效证照），须提交原件"
+        licence = issue_certificate(
+            actor=as_actor(clerk),
+            type_code="business_license",
+            holder=org,
+            issuer=make_issuer("SCJG", body9="044444442"),
+            data={
+                "entity_type": "个体工商户",
+                "legal_rep": "王建华",
+                "established": "2018-04-16",
+                "address": "武汉市江岸区保成路12号",
+            },
+            issued_on=dt.date(2018, 4, 16),
+        )
         case = intake.take_in(
             actor=as_actor(clerk),
             item=item,
@@ -597,7 +623,10 @@ class TestOrganisationApplicant:
             channel="window",
         ).case
         assert case.applicant_type == "organisation" and case.status == CaseStatus.IN_REVIEW
-        assert case.materials.get(code="licence").source == "shared"  # from 法人库 e-licence
+        assert case.materials.get(code="licence").source == "shared"  # the e-licence
+        assert case.shared_materials.get(code="licence").certificate_identifier == (
+            licence.identifier
+        )
         message = OutboxMessage.objects.get(related_id=case.case_no)
         assert message.recipient_address == "02782801111" and message.recipient_person is None
         # A person cannot file an organisation's item.

@@ -20,7 +20,8 @@ from tests.cases import builders
 from tests.certificates.conftest import ACTOR
 from tests.conftest import DAZHI_STREET, JIANGAN
 
-pytestmark = pytest.mark.django_db
+# Intake fetches shared materials before it decides: the city's grants are in place.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sharing_arranged")]
 
 
 def decided_case(resident, *, approve: bool):

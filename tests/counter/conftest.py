@@ -13,8 +13,10 @@ from django.test import Client
 from bianmin.cases.services import intake
 from bianmin.cases.services.precheck import Applicant
 from bianmin.catalog.demo import load_demo_catalog
+from bianmin.core.audit import Actor
 from bianmin.core.scope import acting_in
 from bianmin.registry.access import actor_for, scope_for
+from bianmin.registry.services.people import add_member, create_household
 from tests import factories
 from tests.conftest import BAOCHENG, DAZHI_STREET, JIANGAN, WANNIAN
 
@@ -30,6 +32,11 @@ def signed_in(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _sharing(sharing_arranged):
+    """Intake fetches shared materials before it decides: the city's grants are in place."""
 
 
 @pytest.fixture
@@ -87,6 +94,16 @@ def resident(db):
         id_number=number,
         residence_address="保成路18号",
     )
+    return registered(person, number, "420102002003018", BAOCHENG)
+
+
+def registered(person, number: str, household_no: str, community: str):
+    """The person as head (户主) of a household: the 户籍 data 民政 reads through sharing has
+    them."""
+    actor = Actor(name="pytest")
+    household = create_household(actor=actor, number=household_no, division=community)
+    add_member(actor=actor, household=household, person=person, relationship="02")
+    person.refresh_from_db()
     person.id_number_for_test = number
     return person
 
@@ -97,8 +114,7 @@ def jianghan_resident(db):
     person = factories.person(
         community=WANNIAN, name="李建国", birth=dt.date(1960, 1, 2), id_number=number
     )
-    person.id_number_for_test = number
-    return person
+    return registered(person, number, "420103001002007", WANNIAN)
 
 
 def take_in(user, person, code: str = TEMP_AID, materials=(APPLICATION, HARDSHIP), **extra):

@@ -336,3 +336,80 @@ class TestAgentAndBundle:
         html = response.content.decode()
         assert "补正材料一次性告知书" in html and cases[0].bundle_application.bundle_no in html
         assert html.count("个体工商户登记（备案）申请书") == 1
+
+    def test_bundle_refused_as_a_whole_at_the_window(self, at_counter):
+        response = at_counter.get("/counter/intake/bundle/LB-CANYIN/")
+        assert "整个联办申请不予受理" in response.content.decode()
+        response = at_counter.post(
+            "/counter/intake/bundle/LB-CANYIN/submit/",
+            {"outcome": "refuse", "refuse_reason": "经营场所位于居民住宅楼内，不属于可登记场所"},
+            follow=True,
+        )
+        cases = list(Case.objects.order_by("id"))
+        assert len(cases) == 2 and {c.status for c in cases} == {CaseStatus.NOT_ACCEPTED}
+        html = response.content.decode()
+        assert "联办不予受理通知书" in html and "不属于可登记场所" in html
+
+
+class TestSharedMaterialsAtTheCounter:
+    """The live precheck asks the sharing gate: a material it refuses is asked for at once,
+    with the reason, and the clerk can receive it instead."""
+
+    @pytest.fixture
+    def no_hukou_grant(self, catalog):
+        from bianmin.registry.access import actor_for
+        from bianmin.sharing import services
+        from bianmin.sharing.models import Grant
+
+        owner = factories.staff("ga_owner", role="reviewer", division="420100", department="GA")
+        services.revoke(
+            actor=actor_for(owner),
+            grant=Grant.objects.get(department_id="MZ", item_id="hukou"),
+            reason="授权到期前收回",
+        )
+
+    def test_a_refused_material_is_listed_with_the_reason_and_can_be_ticked(
+        self, no_hukou_grant, at_counter
+    ):
+        from bianmin.sharing.models import DataAccess
+
+        html = at_counter.get(item_url(TEMP_AID)).content.decode()
+        reason = "未能通过数据共享获取（承办部门未获该数据的共享授权），须提交原件"
+        assert 'name="m" value="hukou"' in html and reason in html
+        assert 'name="m" value="id-card"' not in html  # still fetched
+        assert not DataAccess.objects.exists()  # the gate was asked, nobody's data read
+        response = at_counter.post(
+            item_url(TEMP_AID, "submit"),
+            {"m": [APPLICATION, HARDSHIP], "outcome": "supplement"},
+            follow=True,
+        )
+        assert "居民户口簿" in response.content.decode() and reason in response.content.decode()
+        received = at_counter.post(
+            item_url(TEMP_AID, "submit"),
+            {"m": [APPLICATION, HARDSHIP, "hukou"], "outcome": "accept"},
+            follow=True,
+        )
+        assert "受理通知书" in received.content.decode()
+        assert Case.objects.order_by("-id").first().status == CaseStatus.IN_REVIEW
+
+    def test_no_record_found_at_intake_returns_it_and_says_so(self, catalog, clerk_client):
+        # 李秀兰 is on no household register: the gate lets 民政 through, the holder has nothing.
+        number = factories.id_number(birth=dt.date(1950, 2, 3), male=False)
+        factories.person(
+            community=BAOCHENG,
+            name="李秀兰",
+            birth=dt.date(1950, 2, 3),
+            male=False,
+            id_number=number,
+        )
+        identify(clerk_client, number)
+        response = clerk_client.post(
+            item_url(TEMP_AID, "submit"),
+            {"m": [APPLICATION, HARDSHIP], "outcome": "accept"},
+            follow=True,
+        )
+        case = Case.objects.get()
+        assert case.status == CaseStatus.RETURNED
+        html = response.content.decode()
+        assert "以下材料未能通过数据共享获取" in html and "共享数据中无记录" in html
+        assert response.redirect_chain[-1][0].endswith("/notice/supplement/")

@@ -31,6 +31,11 @@ resident = case_fixtures.resident
 supervisor = case_fixtures.supervisor
 
 
+@pytest.fixture(autouse=True)
+def _sharing(sharing_arranged):
+    """Intake fetches shared materials before it decides: the city's grants are in place."""
+
+
 @pytest.fixture
 def dazhi_clerk2(db):
     """A second window clerk at 大智街道, who hands results out."""

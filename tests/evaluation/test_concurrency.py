@@ -25,6 +25,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 _reference_data = case_races._reference_data  # the flushed database gets its divisions back
+sharing_arranged = case_races.sharing_arranged  # and then the city's grants
 race, kinds = case_races.race, case_races.kinds
 SMS = Actor(name="sms gateway")
 

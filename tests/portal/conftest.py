@@ -31,6 +31,11 @@ RESIDENT_PHONE = "13812345678"  # what tests.factories.person gives everyone
 
 
 @pytest.fixture(autouse=True)
+def _sharing(sharing_arranged):
+    """Intake fetches shared materials before it decides: the city's grants are in place."""
+
+
+@pytest.fixture(autouse=True)
 def _media_and_cache(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()

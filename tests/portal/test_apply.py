@@ -225,3 +225,41 @@ class TestFiles:
         assert other.get(f"/portal/staff/files/{upload.pk}/").status_code == 403
         assert portal.get(f"/portal/staff/files/{upload.pk}/").status_code == 403
         assert other.get("/portal/staff/files/999999/").status_code == 404
+
+
+class TestSharingRefused:
+    """When sharing cannot supply a material (here: 民政's grant for 身份证 data was revoked),
+    the resident is told why before submitting, and uploads it instead."""
+
+    @pytest.fixture
+    def revoked(self, db):
+        from bianmin.registry.access import actor_for
+        from bianmin.sharing import services
+        from bianmin.sharing.models import Grant
+        from tests import factories
+
+        owner = factories.staff("ga_owner", role="reviewer", division="420100", department="GA")
+        services.revoke(
+            actor=actor_for(owner),
+            grant=Grant.objects.get(department_id="MZ", item_id="id_card"),
+            reason="授权范围调整",
+        )
+
+    def test_the_reason_is_shown_and_the_material_is_uploaded(
+        self, revoked, portal, apply_url, clock
+    ):
+        page = portal.get(apply_url)
+        text = page.content.decode()
+        reason = "未能通过数据共享获取（承办部门未获该数据的共享授权），须提交原件"
+        assert reason in text and 'name="m_id_card"' in text
+        # Without it, nothing is written and the message says why.
+        response = portal.post(apply_url, complete(token=token_of(page)))
+        assert response.status_code == 200 and not Case.unscoped.exists()
+        assert f"居民身份证（{reason}）" in response.content.decode()
+        # With it uploaded, the application goes in; nothing is fetched for it.
+        response = portal.post(
+            apply_url, complete(token=token_of(portal.get(apply_url)), m_id_card=files.jpeg())
+        )
+        case = Case.unscoped.get()
+        assert response.status_code == 302 and case.status == CaseStatus.SUBMITTED
+        assert case.materials.get(code="id_card").source == "submitted"

@@ -18,7 +18,8 @@ from tests import factories
 from tests.conftest import BAOCHENG, WANNIAN
 from tests.queueing.conftest import MONDAY, build_hall, error_code, local, open_all
 
-pytestmark = pytest.mark.django_db
+# Intake fetches shared materials before it decides: the city's grants are in place.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sharing_arranged")]
 
 
 def code_of(excinfo) -> str:

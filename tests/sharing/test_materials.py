@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 import types
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from bianmin.cases.models import CaseStatus, IntakeChannel
-from bianmin.cases.services import intake
+from bianmin.cases.services import acceptance, intake
+from bianmin.cases.services.pledges import PledgeInput
 from bianmin.core.audit import Actor
+from bianmin.notifications.models import OutboxMessage
 from bianmin.registry.access import actor_for
-from bianmin.sharing import queries
+from bianmin.registry.models import PersonTag
+from bianmin.sharing import queries, services
 from bianmin.sharing.models import AccessOutcome, DataAccess, SharedMaterial
 from tests.cases import builders
 from tests.sharing.conftest import grant
@@ -51,14 +56,81 @@ def test_a_shared_material_is_fetched_and_not_asked(dazhi_clerk, elderly_item, a
     assert queries.sources_of(case)["id_card"] == row
 
 
-def test_a_refused_fetch_is_recorded_and_does_not_fail_the_intake(
-    dazhi_clerk, elderly_item, applicant
-):
+def test_a_refused_fetch_is_asked_for_with_the_reason(dazhi_clerk, elderly_item, applicant):
     result = window_intake(dazhi_clerk, elderly_item, applicant)  # no grant for 民政
-    assert result.accepted
-    row = SharedMaterial.objects.get(case=result.case)
+    case = result.case
+    # The precheck ran after the fetch: the material is in the one-time notice, not assumed.
+    assert case.status == CaseStatus.RETURNED and not result.accepted
+    [missing] = result.precheck.missing
+    assert missing.code == "id_card"
+    assert missing.reason == "未能通过数据共享获取（承办部门未获该数据的共享授权），须提交原件"
+    notice = case.events.get(action="returned").data["notice"]
+    assert [m["code"] for m in notice["missing"]] == ["id_card"] and notice["shared"] == []
+    assert not case.materials.filter(code="id_card").exists()  # nothing filed as shared
+    row = SharedMaterial.objects.get(case=case)
     assert not row.found and "未获得" in row.reason
-    assert DataAccess.objects.get().reason_code == "no_grant"
+    access = DataAccess.objects.get()
+    assert access.reason_code == "no_grant" and access.case == case
+    assert case.case_no in access.purpose
+    body = OutboxMessage.objects.get(related_id=case.case_no).body
+    assert "居民身份证" in body  # the applicant is told to bring it
+
+
+def test_the_material_handed_in_instead_is_accepted(dazhi_clerk, elderly_item, applicant):
+    result = window_intake(dazhi_clerk, elderly_item, applicant, [*builders.COMPLETE, "id_card"])
+    assert result.accepted and not DataAccess.objects.exists()
+
+
+def test_a_withdrawn_consent_is_asked_for_and_a_new_one_lets_the_clerk_accept(
+    dazhi_clerk, applicant, resident
+):
+    """残疾人信息 is sensitive: 民政 holds a grant, but the resident withdrew her consent."""
+    item = builders.item("MZ-CJBT-009", materials=WITH_DISABILITY_DATA)
+    grant("id_card", "MZ")
+    grant("disability", "MZ")
+    PersonTag.objects.create(person=resident, tag_id="disabled", source="江岸区残联")
+    me = Actor(name="王秀英")
+    consent = services.grant_consent(actor=me, person=resident, item_code="disability")
+    services.withdraw_consent(actor=me, person=resident, consent=consent)
+    online = intake.submit_online(
+        actor=me,
+        item=item,
+        applicant=applicant,
+        provided=[{"code": c, "form": "electronic"} for c in builders.COMPLETE],
+    )
+    case = online.case
+    [missing] = online.precheck.missing
+    assert missing.code == "disability_proof"
+    assert missing.reason == "未能通过数据共享获取（居民已撤回授权），须提交原件"
+    submitted = case.events.get(action="submitted").data["notice"]
+    assert [m["code"] for m in submitted["missing"]] == ["disability_proof"]
+    assert DataAccess.objects.get(item_code="disability").reason_code == "consent_withdrawn"
+    # The clerk cannot accept on a fetch that failed …
+    with pytest.raises(ValidationError) as caught:
+        acceptance.accept(actor=actor_for(dazhi_clerk), case=case)
+    assert caught.value.code == "materials_missing"
+    # … and once she consents again, sharing is asked again and supplies it.
+    services.grant_consent(actor=me, person=resident, item_code="disability")
+    acceptance.accept(actor=actor_for(dazhi_clerk), case=case)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.IN_REVIEW
+    assert SharedMaterial.objects.get(case=case, code="disability_proof").found
+    assert case.materials.get(code="disability_proof").source == "shared"
+
+
+def test_a_refused_intake_leaves_no_read_on_record(dazhi_clerk, elderly_item, applicant):
+    grant("id_card", "MZ")
+    with pytest.raises(ValidationError):
+        intake.take_in(
+            actor=actor_for(dazhi_clerk),
+            item=elderly_item,
+            applicant=applicant,
+            provided=["hukou", "bank_card"],
+            channel=IntakeChannel.WINDOW,
+            # The photo is missing, the pledge names the wrong material: refused.
+            pledge=PledgeInput(("bank_card",), timezone.localdate() + dt.timedelta(days=5)),
+        )
+    assert not DataAccess.objects.exists() and not SharedMaterial.objects.exists()
 
 
 def test_a_handed_in_material_is_not_fetched(dazhi_clerk, elderly_item, applicant):
@@ -112,6 +184,11 @@ def test_monthly_count_per_item(dazhi_clerk, elderly_item, applicant, jianghan_r
     with pytest.raises(ValueError):
         queries.materials_stats("2026-13")
 
+
+WITH_DISABILITY_DATA = [
+    *builders.ELDERLY_MATERIALS,
+    ("disability_proof", "残疾人证明", "original", "mandatory", True, "disability", ""),
+]
 
 WITH_DISABILITY_CARD = [
     *builders.ELDERLY_MATERIALS,

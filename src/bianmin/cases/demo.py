@@ -60,6 +60,8 @@ from bianmin.cases.services.pledges import PledgeInput
 from bianmin.cases.services.precheck import Applicant
 from bianmin.cases.services.rules import items_for_intake
 from bianmin.catalog.models import Bundle
+from bianmin.registry.models import Person
+from bianmin.sharing.demo import arrange_consents, arrange_sharing
 
 # Items with a time limit (and most with reviews) where the fate needs one; 即办件 for the rest.
 REVIEWED = ("MZ-003", "MZ-004", "RS-004", "RS-005", "GA-001", "SCJG-002", "CL-001", "MZ-002")
@@ -388,7 +390,7 @@ def _wuli(w: World, story: Story) -> Case | None:
         actor=agent,
         item=item,
         applicant=applicant,
-        provided=complete_materials(item),
+        provided=complete_materials(item, applicant),
         channel=IntakeChannel.AGENT,
         agent_consent=AgentConsent(ConsentMethod.SMS, t.now() - dt.timedelta(hours=3)),
         on=t.now(),
@@ -412,7 +414,7 @@ def _bundle(w: World, story: Story) -> Case | None:
         bundle=bundle,
         items=items,
         applicant=applicant,
-        provided=sorted({c for item in items for c in complete_materials(item)}),
+        provided=sorted({c for item in items for c in complete_materials(item, applicant)}),
         channel=IntakeChannel.WINDOW,
         on=t.now(),
     )
@@ -441,6 +443,12 @@ def load_demo_cases(
         if log is not None:
             log("办件 cases: 缺少演示账号，未生成演示办件 / demo accounts missing, none added")
         return {}
+    # Intake fetches shared materials before it decides: the sharing the city's departments
+    # work under is in place first.
+    person = Person.unscoped.order_by("id").first()
+    if person is not None:
+        arrange_sharing(city=person.area_code[:4], seed=seed)
+        arrange_consents(seed=seed)
     items = {i.code: i for i in items_for_intake().filter(is_current=True)}
     w = World(rng, cast, Clock(today or timezone.localdate()), Applicants(rng), items)
     skipped = 0

@@ -9,7 +9,7 @@ import random
 from dataclasses import dataclass
 
 from bianmin.cases import demo_cast as cast_
-from bianmin.cases.demo_cast import Applicants, Cast, Clock, complete_materials
+from bianmin.cases.demo_cast import Applicants, Cast, Clock, complete_materials, unsupplied
 from bianmin.cases.models import Case, CaseStatus, ConsentMethod, IntakeChannel, ReviewStatus
 from bianmin.cases.services import acceptance, handling, intake
 from bianmin.cases.services.intake import AgentConsent
@@ -127,7 +127,10 @@ def apply(
         applicant = Applicant(person=person) if person is not None else None
     if applicant is None:
         return None
-    given = complete_materials(item) if provided is None else provided
+    if provided is None:
+        given = complete_materials(item, applicant)
+    else:  # everything but what the story leaves out, as well prepared for the rest
+        given = list(dict.fromkeys([*provided, *unsupplied(item, applicant)]))
     if online:
         story.channel = IntakeChannel.ONLINE
         street = w.cast.staff[_clerk(w, _street_centre(applicant.area_code))].org_unit

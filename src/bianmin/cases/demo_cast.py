@@ -168,14 +168,40 @@ class Applicants:
         return None
 
 
-def complete_materials(item: ServiceItem) -> list[str]:
+def complete_materials(item: ServiceItem, applicant: Applicant | None = None) -> list[str]:
     """What a well-prepared applicant hands in: every mandatory material not fetched from
-    shared data, in the form required."""
-    return [
+    shared data, in the form required — and, when we know who applies, what sharing will
+    not supply for them (`unsupplied`)."""
+    given = [
         m.code
         for m in item.materials.all()
         if m.requirement == MaterialRequirement.MANDATORY and not m.shared_source
     ]
+    return given + (unsupplied(item, applicant) if applicant is not None else [])
+
+
+def unsupplied(item: ServiceItem, applicant: Applicant) -> list[str]:
+    """The mandatory materials sharing would not supply for this applicant (no consent, no
+    record, no e-certificate …): a well-prepared applicant knows their own papers and brings
+    these. The demo asks sharing without recording (`fetch_materials` writes nothing); the
+    intake then fetches again and records its reads, as it does for anyone."""
+    from bianmin.sharing.services import fetch_materials
+
+    wanted = [
+        m
+        for m in item.materials.all()
+        if m.shared_source and m.requirement == MaterialRequirement.MANDATORY
+    ]
+    if not wanted:
+        return []
+    fetched = fetch_materials(
+        actor=Actor(name="demo"),
+        item=item,
+        person=applicant.person,
+        organisation=applicant.organisation,
+        materials=wanted,
+    )
+    return [code for code, f in fetched.items() if not f.found]
 
 
 def deficient(item: ServiceItem, *, essential: bool) -> str | None:

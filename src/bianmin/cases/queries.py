@@ -26,6 +26,7 @@ from bianmin.cases.models import (
 from bianmin.cases.services.precheck import Outcome, precheck
 from bianmin.cases.services.rules import applicant_of, item_of
 from bianmin.registry.models import Staff
+from bianmin.sharing.services.materials import fetched_of
 
 # --- lists ----------------------------------------------------------------------------------
 
@@ -228,6 +229,10 @@ def material_status(case: Case) -> list[dict[str, Any]]:
         ],
         channel=case.channel,
     )
+    # What sharing supplied or could not (with the reason), as the case's intake found it.
+    fetched = fetched_of(case)
+    if fetched:
+        checked = checked.with_fetched(fetched)
     rows = []
     for check in checked.checks:
         filed = on_file.get(check.code)
@@ -248,6 +253,10 @@ def material_status(case: Case) -> list[dict[str, Any]]:
                 "source": state,
                 "received_at": filed.received_at if filed else None,
                 "reason": check.reason,
+                # Sharing was asked and could not supply it: the reason says why.
+                "unfetched": filed is None
+                and check.code in fetched
+                and not fetched[check.code].found,
             }
         )
     return rows

@@ -10,15 +10,17 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils.translation import gettext_lazy as _
 
 from bianmin.cases.services import bundles as bundle_services
+from bianmin.cases.services import fetching
 from bianmin.cases.services import intake as intake_services
-from bianmin.cases.services.precheck import Applicant, MaterialCheck, Precheck, precheck
+from bianmin.cases.services.merged import MergedCheck
+from bianmin.cases.services.precheck import Applicant, MaterialCheck, precheck
 from bianmin.cases.services.rules import channel_of, check_acceptable_here
 from bianmin.catalog.models import ApplicantKind, Bundle, Material, ServiceItem
 from bianmin.catalog.queries import bundles as all_bundles
 from bianmin.catalog.queries import items_at_level, level_of, merged_materials, search_items
+from bianmin.core.audit import Actor
 from bianmin.counter.common import error_text
 from bianmin.registry.models import Role, Staff
 
@@ -138,50 +140,12 @@ class Ticked:
 # --- the precheck of a target ---------------------------------------------------------------
 
 
-@dataclass
-class Result:
+class Result(MergedCheck):
     """The prechecks of a target's items read as one application: one list of what is
     missing (a material several items need is named once), one verdict."""
 
-    checks: list[Precheck]
-
-    def _unique(self, attr: str) -> list[MaterialCheck]:
-        seen: dict[str, MaterialCheck] = {}
-        for checked in self.checks:
-            for c in getattr(checked, attr):
-                seen.setdefault(c.code, c)
-        return list(seen.values())
-
-    @property
-    def missing(self) -> list[MaterialCheck]:
-        return self._unique("missing")
-
-    @property
-    def shared(self) -> list[MaterialCheck]:
-        return self._unique("shared")
-
-    @property
-    def conditional(self) -> list[MaterialCheck]:
-        return self._unique("conditional")
-
-    @property
-    def problems(self) -> list[str]:
-        return list(dict.fromkeys(p for c in self.checks for p in c.problems))
-
-    @property
-    def complete(self) -> bool:
-        return all(c.complete for c in self.checks)
-
-    @property
-    def deficiency_possible(self) -> bool:
-        return (
-            not self.complete
-            and not self.problems
-            and all(c.complete or c.deficiency_possible for c in self.checks)
-        )
-
     def outcome_of(self) -> dict[str, MaterialCheck]:
-        """Material code → its check (the first item's, for a shared code)."""
+        """Material code → its check (a blocking one wins for a code several items list)."""
         result: dict[str, MaterialCheck] = {}
         for checked in self.checks:
             for c in checked.checks:
@@ -190,36 +154,38 @@ class Result:
         return result
 
 
-def run_precheck(target: Target, applicant: Applicant, ticked: Ticked, channel: str) -> Result:
-    """Precheck every item of the target (writes nothing). Raises the service's
-    ValidationError for an unknown material or an applicant of the wrong kind."""
-    single = not target.is_bundle
-    known = {m.code for m in target.materials()}
-    unknown = [c for c in ticked.codes if c not in known]
-    if unknown and not single:
-        # The single-item service names unknown codes itself; a bundle's items each see
-        # only their own codes, so the bundle says it (in the bundle service's words).
-        raise ValidationError(
-            {
-                "materials": ValidationError(
-                    _("联办事项“%(item)s”没有以下材料：%(codes)s。"),
-                    code="unknown_material",
-                    params={"item": target.name, "codes": "、".join(unknown)},
-                )
-            }
+def run_precheck(
+    target: Target, applicant: Applicant, ticked: Ticked, channel: str, actor: Actor
+) -> Result:
+    """Precheck every item of the target (writes nothing), with what sharing will not supply
+    already asked for: the gate is asked (grant, consent, a source) without reading anyone's
+    data — a holder without a record shows up when the application is taken in. Raises the
+    service's ValidationError for an unknown material or an applicant of the wrong kind."""
+    if target.is_bundle:
+        checks = bundle_services.check_bundle(
+            bundle=target.bundle,
+            items=target.items,
+            applicant=applicant,
+            provided=ticked.all_provided(),
+            channel=channel,
+            applicable=ticked.applicable,
         )
-    return Result(
-        [
+    else:
+        checks = [
             precheck(
-                item=item,
+                item=target.item,
                 applicant=applicant,
-                provided=ticked.provided_for(item, only_known=not single),
+                provided=ticked.provided_for(target.item, only_known=False),
                 channel=channel,
-                applicable=ticked.applicable if single else (),
+                applicable=ticked.applicable,
             )
-            for item in target.items
         ]
-    )
+    if not any(c.problems for c in checks):
+        checks = [
+            fetching.fetch(actor=actor, checked=c, applicant=applicant, preview=True)[0]
+            for c in checks
+        ]
+    return Result(tuple(checks))
 
 
 def missing_codes(result: Result) -> tuple[str, ...]:

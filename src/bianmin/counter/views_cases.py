@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from bianmin.cases import bundle_queries
 from bianmin.cases.models import (
     BundleApplication,
     Case,
@@ -178,8 +179,9 @@ def _case_for_notice(request: HttpRequest, case_no: str) -> Case:
 @require_GET
 @roles_required(CASEWORK)
 def bundle_notice(request: HttpRequest, bundle_no: str) -> HttpResponse:
-    """多证联办: one notice for the whole application — every case accepted, or one list of
-    everything missing (a material several items need named once)."""
+    """多证联办: one notice for the whole application, in its state — the one-time notice of
+    a return (a material several items need named once, with the items), the refusal (the
+    reason and each item's problems), the acceptance, or the result of every item."""
     application = (
         BundleApplication.objects.select_related("bundle").filter(bundle_no=bundle_no).first()
     )
@@ -193,18 +195,10 @@ def bundle_notice(request: HttpRequest, bundle_no: str) -> HttpResponse:
     if not numbers:
         raise Http404
     cases = [_case_for_notice(request, n) for n in numbers]
-    accepted = all(c.accepted_at is not None for c in cases)
-    missing: dict[str, dict] = {}
-    if not accepted:
-        for case in cases:
-            data = _notice_data(case, "supplement") or {"missing": []}
-            for m in data["missing"]:
-                missing.setdefault(m.get("code") or m["name"], m)
     context = {
         "application": application,
+        "notice": bundle_queries.bundle_notice(cases),
         "cases": cases,
-        "accepted": accepted,
-        "missing": list(missing.values()),
         "centre": _centre(request, cases[0]),
         "today": timezone.localdate(),
         "clerk": staff_of(request),

@@ -141,17 +141,24 @@ def _channel(request: HttpRequest) -> str:
 def _checklist_context(request, target, found, ticked, result, form, error=""):
     outcome_of = result.outcome_of() if result else {}
     needed_by = target.needed_by() if target.is_bundle else {}
-    rows = [
-        {
-            "m": m,
-            "check": outcome_of.get(m.code),
-            "ticked": m.code in ticked.codes,
-            "form": ticked.forms.get(m.code) or m.form,
-            "applicable": m.code in ticked.applicable,
-            "needed_by": needed_by.get(m.code, []),
-        }
-        for m in target.materials()
-    ]
+    rows = []
+    for m in target.materials():
+        check = outcome_of.get(m.code)
+        # A shared material the gate will not let through is received like any other: the
+        # clerk ticks it, the reason is shown under its name.
+        unfetched = bool(m.shared_source) and check is not None and check.blocking
+        rows.append(
+            {
+                "m": m,
+                "check": check,
+                "ticked": m.code in ticked.codes,
+                "form": ticked.forms.get(m.code) or m.form,
+                "applicable": m.code in ticked.applicable,
+                "needed_by": needed_by.get(m.code, []),
+                "fetched": bool(m.shared_source) and not unfetched and m.code not in ticked.codes,
+                "unfetched": check.reason if unfetched else "",
+            }
+        )
     staff = staff_of(request)
     return {
         "target": target,
@@ -177,9 +184,9 @@ def _outcome_form(request: HttpRequest) -> OutcomeForm:
     return OutcomeForm(initial=initial)
 
 
-def _precheck(target, found, ticked, channel):
+def _precheck(request, target, found, ticked, channel):
     try:
-        return run_precheck(target, found, ticked, channel), ""
+        return run_precheck(target, found, ticked, channel, actor_of(request)), ""
     except ValidationError as e:
         return None, error_text(e)
 
@@ -193,7 +200,7 @@ def checklist(request: HttpRequest, kind: str, code: str) -> HttpResponse:
         return redirect("counter:intake")
     target = load_target(kind, code)
     ticked = Ticked()
-    result, error = _precheck(target, found, ticked, _channel(request))
+    result, error = _precheck(request, target, found, ticked, _channel(request))
     context = _checklist_context(
         request, target, found, ticked, result, _outcome_form(request), error
     )
@@ -210,7 +217,7 @@ def precheck_view(request: HttpRequest, kind: str, code: str) -> HttpResponse:
         return redirect("counter:intake")
     target = load_target(kind, code)
     ticked = Ticked.from_post(request.POST)
-    result, error = _precheck(target, found, ticked, _channel(request))
+    result, error = _precheck(request, target, found, ticked, _channel(request))
     context = _checklist_context(
         request, target, found, ticked, result, _outcome_form(request), error
     )
@@ -242,7 +249,17 @@ def _take_in(request, target, found, ticked, result, form: OutcomeForm):
         pledge = PledgeInput(missing_codes(result), form.cleaned_data["pledge_due"])
     if outcome == OutcomeForm.REFUSE:
         if target.is_bundle:
-            raise ValidationError(_("联办事项不能整体不予受理，请按单个事项办理。"))
+            refused = bundle_services.refuse_bundle_at_intake(
+                actor=actor,
+                bundle=target.bundle,
+                items=target.items,
+                applicant=found,
+                provided=ticked.all_provided(),
+                channel=channel,
+                reason=form.cleaned_data.get("refuse_reason", ""),
+                agent_consent=consent,
+            )
+            return redirect("counter:bundle-notice", bundle_no=refused.application.bundle_no)
         done_ = refuse_at_intake(
             actor=actor,
             item=target.item,
@@ -261,9 +278,11 @@ def _take_in(request, target, found, ticked, result, form: OutcomeForm):
             applicant=found,
             provided=ticked.all_provided(),
             channel=channel,
+            applicable=ticked.applicable,
             agent_consent=consent,
             pledge=pledge,
         )
+        _tell_unfetched(request, outcome, taken.merged.missing, result)
         return redirect("counter:bundle-notice", bundle_no=taken.application.bundle_no)
     taken = intake_services.take_in(
         actor=actor,
@@ -275,8 +294,22 @@ def _take_in(request, target, found, ticked, result, form: OutcomeForm):
         agent_consent=consent,
         pledge=pledge,
     )
+    _tell_unfetched(request, outcome, taken.precheck.missing, result)
     kind = "acceptance" if taken.accepted else "supplement"
     return redirect("counter:notice", case_no=taken.case.case_no, kind=kind)
+
+
+def _tell_unfetched(request, outcome: str, missing, previewed) -> None:
+    """The live precheck asks the sharing gate only; a holder without a record shows up at
+    intake, which then returns the application instead of accepting it. Say so at once."""
+    before = set(missing_codes(previewed))
+    late = [c for c in missing if c.code not in before]
+    if late and outcome in (OutcomeForm.ACCEPT, OutcomeForm.PLEDGE):
+        messages.warning(
+            request,
+            _("以下材料未能通过数据共享获取，已一次性告知申请人补正：%(names)s。")
+            % {"names": "；".join(f"{c.name}（{c.reason}）" for c in late)},
+        )
 
 
 # The services name their inputs; the outcome form calls them differently.
@@ -299,7 +332,7 @@ def submit(request: HttpRequest, kind: str, code: str) -> HttpResponse:
     target = load_target(kind, code)
     ticked = Ticked.from_post(request.POST)
     channel = _channel(request)
-    result, error = _precheck(target, found, ticked, channel)
+    result, error = _precheck(request, target, found, ticked, channel)
     form = OutcomeForm(request.POST)
     if result is not None and form.is_valid():
         try:

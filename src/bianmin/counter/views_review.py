@@ -20,7 +20,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from bianmin.cases import queries as case_queries
 from bianmin.cases.models import Case, Review
-from bianmin.cases.services import acceptance, deadlines, handling, visits
+from bianmin.cases.services import acceptance, bundle_acts, deadlines, handling, visits
+from bianmin.cases.services.merged import MergedCheck
 from bianmin.cases.services.pledges import PledgeInput
 from bianmin.cases.services.rules import channel_of
 from bianmin.core.errors import OutOfScope
@@ -89,6 +90,27 @@ class Done:
 
     message: str
     notice: str = ""
+    bundle_no: str = ""  # the whole 联办 application was acted on: print its one notice
+
+
+def _bundle_no(case: Case) -> str:
+    """The case's bundle application while it moves as a whole (before acceptance)."""
+    if case.bundle_application_id is None or case.accepted_at is not None:
+        return ""
+    return case.bundle_application.bundle_no
+
+
+def _outstanding(case: Case) -> list[str]:
+    cases = [case]
+    if _bundle_no(case):
+        cases = list(Case.objects.filter(bundle_application_id=case.bundle_application_id))
+    codes = [
+        m["code"]
+        for c in cases
+        for m in case_queries.material_status(c)
+        if m["source"] in OUTSTANDING
+    ]
+    return list(dict.fromkeys(codes))
 
 
 def _ticked(request: HttpRequest) -> list[str]:
@@ -97,17 +119,20 @@ def _ticked(request: HttpRequest) -> list[str]:
 
 def _accept(request, case, form):
     due = form.cleaned_data.get("pledge_due")
-    pledge = None
-    if due:
-        outstanding = [
-            m["code"] for m in case_queries.material_status(case) if m["source"] in OUTSTANDING
-        ]
-        pledge = PledgeInput(tuple(outstanding), due)
+    pledge = PledgeInput(tuple(_outstanding(case)), due) if due else None
+    if bundle_no := _bundle_no(case):
+        bundle_acts.accept_bundle(actor=actor_of(request), application=bundle_no, pledge=pledge)
+        return Done(_("联办申请已整体受理。"), bundle_no=bundle_no)
     acceptance.accept(actor=actor_of(request), case=case, pledge=pledge)
     return Done(_("已受理。"), "acceptance")
 
 
 def _supplement(request, case, form):
+    if bundle_no := _bundle_no(case):
+        bundle_acts.return_bundle(
+            actor=actor_of(request), application=bundle_no, reason=form.cleaned_data["reason"]
+        )
+        return Done(_("已对联办申请一次性告知补正，计时暂停。"), bundle_no=bundle_no)
     acceptance.return_for_supplement(
         actor=actor_of(request), case=case, reason=form.cleaned_data["reason"]
     )
@@ -115,6 +140,11 @@ def _supplement(request, case, form):
 
 
 def _refuse(request, case, form):
+    if bundle_no := _bundle_no(case):
+        bundle_acts.refuse_bundle(
+            actor=actor_of(request), application=bundle_no, reason=form.cleaned_data["reason"]
+        )
+        return Done(_("联办申请已整体不予受理。"), bundle_no=bundle_no)
     acceptance.refuse_acceptance(
         actor=actor_of(request), case=case, reason=form.cleaned_data["reason"]
     )
@@ -123,11 +153,24 @@ def _refuse(request, case, form):
 
 def _resubmit(request, case, form):
     staff = staff_of(request)
+    channel = channel_of(staff) if staff else "window"
+    if bundle_no := _bundle_no(case):
+        checks = bundle_acts.resubmit_bundle(
+            actor=actor_of(request),
+            application=bundle_no,
+            provided=_ticked(request),
+            channel=channel,
+        )
+        still = MergedCheck(tuple(checks)).missing
+        if still:
+            names = "、".join(c.name for c in still)
+            return Done(_("已接收联办申请的补正材料；仍缺少：%(names)s。") % {"names": names})
+        return Done(_("已接收联办申请的补正材料，材料齐全。"))
     checked = acceptance.resubmit(
         actor=actor_of(request),
         case=case,
         provided=_ticked(request),
-        channel=channel_of(staff) if staff else "window",
+        channel=channel,
     )
     if checked.missing:
         names = "、".join(c.name for c in checked.missing)
@@ -263,6 +306,8 @@ def act(request: HttpRequest, case_no: str, action: str) -> HttpResponse:
             error, status = error_text(e), 403
         else:
             messages.success(request, done.message)
+            if done.bundle_no:
+                return redirect("counter:bundle-notice", bundle_no=done.bundle_no)
             if done.notice:
                 return redirect("counter:notice", case_no=case_no, kind=done.notice)
             return redirect("counter:case", case_no=case_no)

@@ -89,12 +89,20 @@ def applies_field(m: Material) -> str:
 
 class UploadsForm(forms.Form):
     """One optional file field per material the applicant hands in (shared ones are fetched,
-    never asked for); conditional ones get a box to say the condition applies. Which files
-    are required is decided by the service, which lists every missing one at once."""
+    never asked for — unless sharing cannot supply them: `ask`, their codes); conditional
+    ones get a box to say the condition applies. Which files are required is decided by the
+    service, which lists every missing one at once."""
 
-    def __init__(self, *args, materials: list[Material], conditions: bool = True, **kwargs):
+    def __init__(
+        self,
+        *args,
+        materials: list[Material],
+        conditions: bool = True,
+        ask: frozenset[str] = frozenset(),
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
-        self.materials = [m for m in materials if not m.shared_source]
+        self.materials = [m for m in materials if not m.shared_source or m.code in ask]
         for m in self.materials:
             self.fields[material_field(m)] = forms.FileField(
                 label=m.name,

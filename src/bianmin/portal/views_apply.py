@@ -26,7 +26,7 @@ from bianmin.portal.forms import ApplyForm, UploadsForm, applies_field, material
 from bianmin.portal.models import Upload
 from bianmin.portal.progress import supplement_request
 from bianmin.portal.queries import online_item, online_items
-from bianmin.portal.services.applications import apply_online, resubmit_online
+from bianmin.portal.services.applications import apply_online, preview, resubmit_online
 from bianmin.portal.services.uploads import access_upload
 from bianmin.portal.views_common import page, put_errors
 from bianmin.workbench.common import staff_required
@@ -60,11 +60,26 @@ def _applicants(request: HttpRequest, item) -> tuple[list[tuple[str, str]], dict
     return choices, by_key
 
 
-def _checklist(materials, form: UploadsForm) -> list[dict]:
+def _unfetchable(request: HttpRequest, item, applicants: dict[str, Applicant]) -> dict[str, str]:
+    """Material code → why sharing cannot supply it for one of the resident's possible
+    applicants (no consent, no grant …): those are asked for like any other. The gate is
+    asked without reading anyone's data."""
+    reasons: dict[str, str] = {}
+    for applicant in applicants.values():
+        checked = preview(actor=request.actor, item=item, applicant=applicant)
+        for c in checked.missing:
+            reasons.setdefault(c.code, c.reason)
+    shared = {m.code for m in item.materials.all() if m.shared_source}
+    return {code: reason for code, reason in reasons.items() if code in shared}
+
+
+def _checklist(materials, form: UploadsForm, unfetchable: dict[str, str]) -> list[dict]:
     """Each material with what the resident has to do about it, and its form fields."""
     rows = []
     for m in materials:
-        if m.shared_source:
+        if m.code in unfetchable:
+            need, tone = unfetchable[m.code], "warn"
+        elif m.shared_source:
             need, tone = _("将通过数据共享获取，无需提交"), "ok"
         elif m.requirement == MaterialRequirement.MANDATORY:
             need, tone = _("必须上传"), "info"
@@ -94,11 +109,13 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     if not choices:
         return page(request, "portal/apply_unavailable.html", {"item": item}, status=403)
     materials = sorted(item.materials.all(), key=lambda m: m.seq)
+    unfetchable = _unfetchable(request, item, applicants)
     form = ApplyForm(
         request.POST or None,
         request.FILES or None,
         materials=materials,
         applicants=choices,
+        ask=frozenset(unfetchable),
         initial={"token": secrets.token_urlsafe(18)},
     )
     if request.method == "POST" and form.is_valid():
@@ -129,7 +146,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "item": item,
         "form": form,
-        "checklist": _checklist(materials, form),
+        "checklist": _checklist(materials, form, unfetchable),
         "problems": problems,
     }
     return page(request, "portal/apply.html", context)
@@ -144,8 +161,13 @@ def supplement(request: HttpRequest, case_no: str) -> HttpResponse:
         messages.info(request, _("该办件当前无需补正材料。"))
         return redirect("portal:case", case_no=case.case_no)
     materials = sorted(case.item.materials.all(), key=lambda m: m.seq)
+    asked = {n.code for n in needed.materials if n.code}
     form = UploadsForm(
-        request.POST or None, request.FILES or None, materials=materials, conditions=False
+        request.POST or None,
+        request.FILES or None,
+        materials=materials,
+        conditions=False,
+        ask=frozenset(asked),  # a shared material that could not be fetched is asked for
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -163,11 +185,10 @@ def supplement(request: HttpRequest, case_no: str) -> HttpResponse:
         else:
             messages.success(request, _("补正材料已提交，办理时限恢复计算。"))
             return redirect("portal:case", case_no=case.case_no)
-    asked = {n.code for n in needed.materials if n.code}
     rows = [
         {"material": m, "upload": form[material_field(m)], "asked": m.code in asked}
         for m in materials
-        if not m.shared_source
+        if not m.shared_source or m.code in asked
     ]
     rows.sort(key=lambda r: not r["asked"])
     context = {"case": case, "needed": needed, "form": form, "rows": rows}

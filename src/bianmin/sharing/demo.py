@@ -1,5 +1,7 @@
-"""Demo data for `bianmin seed`: grants between departments, residents' consents, and the
-demo cases' shared materials fetched (which fills the access log as it would fill)."""
+"""Demo data for `bianmin seed`: grants between departments and residents' consents — made
+before the demo cases (`arrange_sharing`, `arrange_consents`, called by `load_demo_cases`:
+intake fetches shared materials before it decides, which fills the access log as it would
+fill) — and requests in every other state."""
 
 from __future__ import annotations
 
@@ -9,7 +11,6 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
-from bianmin.core.audit import Actor
 from bianmin.registry.models import Department, Person, Staff
 from bianmin.sharing.models import (
     AccessRequest,
@@ -56,19 +57,31 @@ def _decider(department_id: str) -> Staff | None:
     return Staff.objects.filter(department_id=department_id).select_related("user").first()
 
 
-def load_demo(*, seed: int, log: Callable[[str], None]) -> None:
+def arrange_sharing(
+    *,
+    city: str,
+    today: dt.date | None = None,
+    seed: int = 0,
+    valid_from: dt.date | None = None,
+    valid_until: dt.date | None = None,
+) -> int:
+    """The grants the city's departments work under (`_NEEDS`, city-wide, from 55 days ago
+    for a year unless told), as approved requests; a grant already in place is left alone.
+    Returns how many were made. Run before the demo cases (`cases.demo.load_demo_cases`):
+    intake fetches shared materials before it decides, so the cases' outcomes depend on
+    these."""
     rng = random.Random(seed + 4)
-    person = Person.unscoped.order_by("id").first()
-    if person is None:
-        return
-    city = person.area_code[:4]
-    today = timezone.localdate()
+    today = today or timezone.localdate()
+    valid_from = valid_from or today - dt.timedelta(days=55)
+    valid_until = valid_until or today + dt.timedelta(days=365)
     items = {i.code: i for i in SharedDataItem.objects.all()}
     departments = set(Department.objects.values_list("code", flat=True))
     grants = 0
     for dept, code, purpose in _NEEDS:
         item = items.get(code)
         if item is None or dept not in departments or item.owner_id == dept:
+            continue
+        if Grant.objects.filter(department_id=dept, item=item, revoked_at__isnull=True).exists():
             continue
         decider = _decider(item.owner_id)
         asked = timezone.now() - dt.timedelta(days=rng.randint(60, 120))
@@ -77,7 +90,7 @@ def load_demo(*, seed: int, log: Callable[[str], None]) -> None:
             item=item,
             purpose=purpose,
             scope_prefix=city,
-            requested_until=today + dt.timedelta(days=365),
+            requested_until=valid_until,
             status=RequestStatus.APPROVED,
             requested_at=asked,
             decided_by=decider.user if decider else None,
@@ -88,10 +101,55 @@ def load_demo(*, seed: int, log: Callable[[str], None]) -> None:
             department_id=dept,
             item=item,
             scope_prefix=city,
-            valid_from=today - dt.timedelta(days=55),
-            valid_until=req.requested_until,
+            valid_from=valid_from,
+            valid_until=valid_until,
         )
         grants += 1
+    return grants
+
+
+def arrange_consents(*, seed: int = 0) -> int:
+    """Most residents who hold a record in a sensitive item (低保, 残疾) have consented to
+    its sharing; some have not, so the demo shows a material asked for because of it."""
+    from bianmin.registry.models import PersonTag
+
+    rng = random.Random(seed + 5)
+    holders = {"dibao": ("dibao", "tekun"), "disability": ("disabled",)}
+    made = 0
+    for code, tags in holders.items():
+        if not SharedDataItem.objects.filter(code=code).exists():
+            continue
+        people = (
+            PersonTag.objects.filter(tag_id__in=tags)
+            .values_list("person_id", flat=True)
+            .distinct()
+            .order_by("person_id")
+        )
+        for person_id in people:
+            if (
+                rng.random() < 0.85
+                and not Consent.unscoped.filter(person_id=person_id, item_id=code).exists()
+            ):
+                Consent.unscoped.create(
+                    person_id=person_id,
+                    item_id=code,
+                    granted_at=timezone.now() - dt.timedelta(days=rng.randint(60, 90)),
+                )
+                made += 1
+    return made
+
+
+def load_demo(*, seed: int, log: Callable[[str], None]) -> None:
+    person = Person.unscoped.order_by("id").first()
+    if person is None:
+        return
+    city = person.area_code[:4]
+    today = timezone.localdate()
+    items = {i.code: i for i in SharedDataItem.objects.all()}
+    departments = set(Department.objects.values_list("code", flat=True))
+    # Normally in place already: the demo cases needed them (`load_demo_cases`).
+    arrange_sharing(city=city, today=today, seed=seed)
+    grants = Grant.objects.count()
     # One grant that has run out, one request refused, one waiting: the pages show each state.
     if "RS" in departments and "marriage" in items:
         old = AccessRequest.objects.create(
@@ -131,43 +189,10 @@ def load_demo(*, seed: int, log: Callable[[str], None]) -> None:
             scope_prefix=city,
             requested_until=today + dt.timedelta(days=365),
         )
-    # Consents: most applicants whose cases need a sensitive item have given theirs.
-    sensitive = {c for c, i in items.items() if i.sensitive}
-    needing = (
-        SharedMaterial.unscoped.filter(
-            source_code__in=sensitive, case__applicant_person__isnull=False
-        )
-        .values_list("case__applicant_person_id", "source_code")
-        .distinct()
-    )
-    consents = 0
-    for person_id, code in needing:
-        if (
-            rng.random() < 0.85
-            and not Consent.unscoped.filter(person_id=person_id, item_id=code).exists()
-        ):
-            Consent.unscoped.create(
-                person_id=person_id,
-                item_id=code,
-                granted_at=timezone.now() - dt.timedelta(days=rng.randint(60, 90)),
-            )
-            consents += 1
-    # The demo cases were taken in before these grants existed: fetch again what was missed,
-    # as of each case's intake.
-    from bianmin.cases.models import Case
-    from bianmin.sharing.services import satisfy_materials
-
-    retried = Case.unscoped.filter(shared_materials__found=False).distinct()
-    satisfied = 0
-    for case in retried.select_related("item__department", "applicant_person", "applicant_org"):
-        staff = Staff.objects.filter(org_unit=case.org_unit).first() if case.org_unit_id else None
-        actor = (
-            Actor(staff.user_id, staff.display_name, staff.org_unit_id)
-            if staff
-            else Actor(name="system")
-        )
-        rows = satisfy_materials(actor=actor, case=case, at=case.submitted_at)
-        satisfied += sum(r.found for r in rows)
+    # Normally given already, with the grants, before the demo cases (`load_demo_cases`).
+    arrange_consents(seed=seed)
+    consents = Consent.unscoped.count()
+    satisfied = SharedMaterial.unscoped.filter(found=True).count()
     log(
         f"数据共享 sharing: {grants} 项授权, {consents} 份本人授权, "
         f"{satisfied} 份材料经共享获取 (providers: {', '.join(sorted(provided_codes()))})"

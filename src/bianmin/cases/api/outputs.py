@@ -64,9 +64,12 @@ class IntakeResultSerializer(serializers.Serializer):
         help_text="accepted / in_review（已受理）、returned（补正）、submitted（网上申报待预审）"
     )
     missing_materials = MaterialCheckSerializer(
-        many=True, help_text="一次性告知：缺少或不符合要求的全部材料"
+        many=True,
+        help_text="一次性告知：缺少或不符合要求的全部材料（未能共享获取的，reason 写明原因）",
     )
-    shared_materials = MaterialCheckSerializer(many=True, help_text="将通过数据共享获取，无需提交")
+    shared_materials = MaterialCheckSerializer(
+        many=True, help_text="通过数据共享获取，无需提交（reason 为来源）"
+    )
     conditional_materials = MaterialCheckSerializer(many=True)
     due_date = serializers.DateField(allow_null=True)
     due_provisional = serializers.BooleanField()

@@ -15,7 +15,7 @@ from bianmin.cases import queries
 from bianmin.cases.api import inputs as i
 from bianmin.cases.api import outputs as o
 from bianmin.cases.models import Case, Extension, Review
-from bianmin.cases.services import acceptance, deadlines, handling, visits
+from bianmin.cases.services import acceptance, bundle_acts, deadlines, handling, visits
 from bianmin.cases.services.pledges import PledgeInput
 from bianmin.core.api import ErrorSerializer, error_responses
 from bianmin.core.errors import OutOfScope
@@ -65,51 +65,76 @@ class TransitionActions:
         return form.validated_data
 
     # --- acceptance -------------------------------------------------------------------------
+    # On a case of a 联办 application not yet accepted, these act on the whole application
+    # (`bundle_acts`): every item accepted, returned, refused or resubmitted at once.
 
-    @transition("受理（预审通过；可附容缺承诺书）", i.AcceptInput)
+    @staticmethod
+    def _bundle_no(case: Case) -> str:
+        if case.bundle_application_id is None or case.accepted_at is not None:
+            return ""
+        return case.bundle_application.bundle_no
+
+    @transition("受理（预审通过；可附容缺承诺书；联办事项整体受理）", i.AcceptInput)
     @_post()
     def accept(self, request, case_no: str):
         data = self._form(i.AcceptInput, request)
         pledge = data.get("pledge")
-        acceptance.accept(
-            actor=self.actor_of(request),
-            case=self._case(case_no),
-            pledge=PledgeInput(tuple(pledge["materials"]), pledge["due_date"]) if pledge else None,
-            applicable=data["applicable"],
-        )
+        case = self._case(case_no)
+        common = {
+            "actor": self.actor_of(request),
+            "pledge": PledgeInput(tuple(pledge["materials"]), pledge["due_date"])
+            if pledge
+            else None,
+            "applicable": data["applicable"],
+        }
+        if bundle_no := self._bundle_no(case):
+            bundle_acts.accept_bundle(application=bundle_no, **common)
+        else:
+            acceptance.accept(case=case, **common)
         return self._answer(case_no)
 
-    @transition("告知补正（一次性告知全部缺少的材料；暂停计时）", i.ReturnInput)
+    @transition("告知补正（一次性告知全部缺少的材料；暂停计时；联办事项整体补正）", i.ReturnInput)
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_for_supplement(self, request, case_no: str):
         data = self._form(i.ReturnInput, request)
-        acceptance.return_for_supplement(
-            actor=self.actor_of(request),
-            case=self._case(case_no),
-            reason=data["reason"],
-            applicable=data["applicable"],
-        )
+        case = self._case(case_no)
+        common = {
+            "actor": self.actor_of(request),
+            "reason": data["reason"],
+            "applicable": data["applicable"],
+        }
+        if bundle_no := self._bundle_no(case):
+            bundle_acts.return_bundle(application=bundle_no, **common)
+        else:
+            acceptance.return_for_supplement(case=case, **common)
         return self._answer(case_no)
 
-    @transition("不予受理（须说明理由）", i.ReasonInput)
+    @transition("不予受理（须说明理由；联办事项整体不予受理）", i.ReasonInput)
     @_post()
     def refuse(self, request, case_no: str):
         data = self._form(i.ReasonInput, request)
-        acceptance.refuse_acceptance(
-            actor=self.actor_of(request), case=self._case(case_no), reason=data["reason"]
-        )
+        case = self._case(case_no)
+        actor = self.actor_of(request)
+        if bundle_no := self._bundle_no(case):
+            bundle_acts.refuse_bundle(actor=actor, application=bundle_no, reason=data["reason"])
+        else:
+            acceptance.refuse_acceptance(actor=actor, case=case, reason=data["reason"])
         return self._answer(case_no)
 
     @transition("补正材料（恢复计时，承诺办结日期顺延暂停的工作日）", i.MaterialsInput)
     @_post()
     def resubmit(self, request, case_no: str):
         data = self._form(i.MaterialsInput, request)
-        acceptance.resubmit(
-            actor=self.actor_of(request),
-            case=self._case(case_no),
-            provided=data["materials"],
-            channel=data["channel"],
-        )
+        case = self._case(case_no)
+        common = {
+            "actor": self.actor_of(request),
+            "provided": data["materials"],
+            "channel": data["channel"],
+        }
+        if bundle_no := self._bundle_no(case):
+            bundle_acts.resubmit_bundle(application=bundle_no, **common)
+        else:
+            acceptance.resubmit(case=case, **common)
         return self._answer(case_no)
 
     @transition("补交容缺材料（全部补齐即履行承诺）", i.MaterialsInput)

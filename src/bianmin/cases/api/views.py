@@ -20,9 +20,10 @@ from bianmin.cases.api import outputs as o
 from bianmin.cases.api.transitions import TransitionActions
 from bianmin.cases.models import Case
 from bianmin.cases.numbering import CASE_NO_PATTERN
-from bianmin.cases.services import bundles, idempotency, intake
+from bianmin.cases.services import bundles, fetching, idempotency, intake
 from bianmin.cases.services.common import access_case, staff_of
 from bianmin.cases.services.intake import AgentConsent
+from bianmin.cases.services.merged import MergedCheck
 from bianmin.cases.services.pledges import PledgeInput
 from bianmin.cases.services.precheck import precheck
 from bianmin.core.api import ErrorSerializer, ScopedGenericViewSet, error_responses
@@ -44,6 +45,7 @@ CONFLICT_CODES = frozenset(
         "extension_decided",
         "no_open_pledge",
         "materials_missing",
+        "bundle_as_whole",
     }
 )
 
@@ -179,34 +181,43 @@ class CaseViewSet(TransitionActions, ScopedGenericViewSet):
         bundle = None
         if data.get("bundle_code"):
             bundle, items = bundles.resolve_bundle(data["bundle_code"])
+            results = bundles.check_bundle(
+                bundle=bundle,
+                items=items,
+                applicant=applicant,
+                provided=data["materials"],
+                channel=data["channel"],
+                applicable=data["applicable"],
+            )
         else:
-            items = [intake.resolve_item(data["item_code"])]
-        given = {m["code"]: m for m in data["materials"]}
-        results = []
-        for item in items:
-            codes = {m.code for m in item.materials.all()}
-            mine = [m for c, m in given.items() if c in codes or len(items) == 1]
-            results.append(
+            item = intake.resolve_item(data["item_code"])
+            results = [
                 precheck(
                     item=item,
                     applicant=applicant,
-                    provided=mine,
+                    provided=data["materials"],
                     channel=data["channel"],
                     applicable=data["applicable"],
                 )
-            )
+            ]
+        if not any(r.problems for r in results):
+            # What sharing will not supply (no grant, no consent …) is asked for already; a
+            # holder without a record shows up at intake (nothing is read here).
+            actor = self.actor_of(request)
+            results = [
+                fetching.fetch(actor=actor, checked=r, applicant=applicant, preview=True)[0]
+                for r in results
+            ]
+        merged = MergedCheck(tuple(results))
         first = results[0]
         return Response(
             {
                 "item_code": data.get("bundle_code") or first.item.code,
                 "item_name": bundle.name if bundle else first.item.name,
-                "complete": all(r.complete for r in results),
-                "deficiency_possible": all(r.complete or r.deficiency_possible for r in results)
-                and not all(r.complete for r in results),
-                "missing_materials": _merge(r.missing for r in results),
-                "shared_materials": _merge(r.shared for r in results),
-                "conditional_materials": _merge(r.conditional for r in results),
-                "problems": list(dict.fromkeys(p for r in results for p in r.problems)),
+                "complete": merged.complete,
+                "deficiency_possible": merged.deficiency_possible,
+                **_materials(merged),
+                "problems": merged.problems,
             }
         )
 
@@ -283,16 +294,13 @@ class CaseViewSet(TransitionActions, ScopedGenericViewSet):
         }
         if data.get("bundle_code"):
             bundle, items = bundles.resolve_bundle(data["bundle_code"])
-            common.pop("applicable")
             result = bundles.take_in_bundle(bundle=bundle, items=items, **common)
             cases = result.cases
             body = {
                 "case_no": result.application.bundle_no,
                 "kind": "bundle",
                 "status": "accepted" if all(r.accepted for r in result.results) else "returned",
-                "missing_materials": _merge(r.precheck.missing for r in result.results),
-                "shared_materials": _merge(r.precheck.shared for r in result.results),
-                "conditional_materials": _merge(r.precheck.conditional for r in result.results),
+                **_materials(result.merged),
                 "due_date": max((c.due_date for c in cases if c.due_date), default=None),
                 "due_provisional": any(c.due_provisional for c in cases),
                 "cases": cases,
@@ -321,10 +329,11 @@ class CaseViewSet(TransitionActions, ScopedGenericViewSet):
 _INTAKE_ANSWER = o.IntakeResultSerializer()
 
 
-def _merge(groups) -> list[dict[str, Any]]:
-    """Material checks of several items, each material once (多证联办: asked for once)."""
-    merged: dict[str, dict[str, Any]] = {}
-    for group in groups:
-        for check in group:
-            merged.setdefault(check.code, check.as_dict())
-    return list(merged.values())
+def _materials(merged: MergedCheck) -> dict[str, list[dict[str, Any]]]:
+    """The three material lists of one application: each material once (多证联办: asked for
+    once, and not as conditional or shared when another item asks for it outright)."""
+    return {
+        "missing_materials": [c.as_dict() for c in merged.missing],
+        "shared_materials": [c.as_dict() for c in merged.shared],
+        "conditional_materials": [c.as_dict() for c in merged.conditional],
+    }

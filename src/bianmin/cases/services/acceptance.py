@@ -27,6 +27,7 @@ from bianmin.cases.services.common import (
     locked_for_applicant,
     moment,
     record_event,
+    refuse_single_member,
     require_reason,
     require_staff,
     require_status,
@@ -73,9 +74,10 @@ def accept(
     clerk's precheck of the materials on file. `on`: see `common.moment`."""
     day, at = moment(on)
     case = locked(case)
+    refuse_single_member(case)
     require_status(case, [CaseStatus.SUBMITTED], _("受理"))
     staff = _clerk_for(actor, case)
-    checked = recheck(case, applicable=applicable, day=day)
+    checked = recheck(case, applicable=applicable, day=day, actor=actor, at=at)
     if pledge is not None:
         validate_pledge(checked, pledge, day=day)
     accept_checked(case, checked, actor=actor, staff=staff, pledge=pledge, notify=True, on=at)
@@ -96,9 +98,10 @@ def return_for_supplement(
     `common.moment`."""
     day, at = moment(on)
     case = locked(case)
+    refuse_single_member(case)
     require_status(case, [CaseStatus.SUBMITTED], _("告知补正"))
     _clerk_for(actor, case)
-    checked = recheck(case, applicable=applicable, day=day)
+    checked = recheck(case, applicable=applicable, day=day, actor=actor, at=at)
     return_checked(case, checked, actor=actor, reason=(reason or "").strip(), notify=True, on=at)
     return checked
 
@@ -112,6 +115,7 @@ def refuse_acceptance(*, actor: Actor, case: Case, reason: str, on: dt.date | No
     require_status(case, [CaseStatus.SUBMITTED, CaseStatus.RETURNED], _("不予受理"))
     if case.accepted_at is not None:
         raise ValidationError(_("办件已受理，请作出不予批准的决定。"), code="invalid_transition")
+    refuse_single_member(case)  # a bundle's item: `bundle_acts.refuse_bundle`
     _clerk_for(actor, case)
     reason = require_reason(reason)
     from_status = case.status
@@ -149,10 +153,11 @@ def resubmit(
     day, at = moment(on)
     by_applicant = channel == IntakeChannel.ONLINE and staff_of(actor) is None
     case = locked_for_applicant(case, actor=actor, person=person) if by_applicant else locked(case)
+    refuse_single_member(case)
     require_status(case, [CaseStatus.RETURNED], _("接收补正材料"))
     staff = None if by_applicant else require_staff(actor)
     given = normalise_provided(provided)
-    checked = recheck(case, extra=given, day=day)
+    checked = recheck(case, extra=given, day=day, actor=actor, at=at)
     file_materials(
         case, checked, only={p.code for p in given} | {c.code for c in checked.shared}, at=at
     )

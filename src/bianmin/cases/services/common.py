@@ -141,6 +141,20 @@ def require_status(case: Case, allowed: Iterable[str], action: str) -> None:
         raise invalid_transition(case, action)
 
 
+def refuse_single_member(case: Case) -> None:
+    """A bundle's item is not accepted, returned, refused or resubmitted on its own before
+    the application is accepted (`bundle_acts` acts on the whole)."""
+    if case.bundle_application_id is not None and case.accepted_at is None:
+        raise ValidationError(
+            _(
+                "办件%(case_no)s属于联办申请%(bundle_no)s，受理、补正和不予受理须对联办申请"
+                "整体办理。"
+            ),
+            code="bundle_as_whole",
+            params={"case_no": case.case_no, "bundle_no": case.bundle_application.bundle_no},
+        )
+
+
 def require_reason(reason: str, *, field: str = "reason") -> str:
     reason = (reason or "").strip()
     if len(reason) < 2:

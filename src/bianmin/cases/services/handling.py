@@ -23,6 +23,7 @@ from bianmin.cases.models import (
 )
 from bianmin.cases.services import messages
 from bianmin.cases.services.absences import absent_on
+from bianmin.cases.services.bundle_results import on_member_finished
 from bianmin.cases.services.clock import end_pause, start_pause
 from bianmin.cases.services.common import (
     in_department,
@@ -309,6 +310,7 @@ def decide(
         at=at,
     )
     case_decided.send(sender=Case, case=case, actor=actor, approved=approve, at=at)
+    on_member_finished(case)
     return case
 
 
@@ -394,4 +396,5 @@ def terminate(
         message=messages.terminated(case, reason),
         at=at,
     )
+    on_member_finished(case)
     return case

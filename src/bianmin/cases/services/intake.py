@@ -28,7 +28,7 @@ from bianmin.cases.models import (
     IntakeChannel,
 )
 from bianmin.cases.numbering import next_number
-from bianmin.cases.services import messages
+from bianmin.cases.services import fetching, messages
 from bianmin.cases.services.applicants import (  # noqa: F401 — intake.identify_applicant …
     audit_lookup,
     find_applicant,
@@ -58,7 +58,6 @@ from bianmin.cases.services.writer import insert_case
 from bianmin.catalog.models import ServiceItem
 from bianmin.core.audit import Actor
 from bianmin.registry.models import OrgUnit, Staff
-from bianmin.sharing.services import satisfy_materials
 
 ProvidedInput = Iterable[str | Mapping[str, Any] | Provided]
 
@@ -260,6 +259,7 @@ def record_intake(
             applicant=applicant,
             provided=provided,
             org_unit=org_unit,
+            applicable=applicable,
             on=on,
         )
     day, at = moment(on)
@@ -275,6 +275,8 @@ def record_intake(
     if checked.problems:
         # Not a material the applicant can bring: the clerk refuses with the reason.
         raise ValidationError("；".join(checked.problems), code="applicant_not_eligible")
+    # 数据多跑路 before the verdict: what sharing cannot supply is asked for, with the reason.
+    checked, fetched = fetching.fetch(actor=actor, checked=checked, applicant=applicant)
     if pledge is not None:
         validate_pledge(checked, pledge, day=day)
     case = case_row(
@@ -310,8 +312,7 @@ def record_intake(
         )
         insert_case(case, rows + more, number_day=day)
         announce(case, event, returned_message(case, checked, ""))
-    # 数据多跑路: what shared data and e-certificates can supply is fetched, not asked for.
-    satisfy_materials(actor=actor, case=case, checked=checked, at=at)
+    fetching.record(actor=actor, case=case, fetched=fetched, at=at)
     return IntakeResult(case, checked)
 
 
@@ -323,19 +324,27 @@ def submit_online(
     applicant: Applicant,
     provided: ProvidedInput,
     org_unit: OrgUnit | None = None,
+    applicable: Iterable[str] = (),
     on: dt.date | None = None,
 ) -> IntakeResult:
     """网上申报: the case waits as `submitted` for a clerk of the centre it is addressed to
-    (`org_unit`, default: the applicant's street / town) to precheck it. `on`: see
-    `common.moment`."""
+    (`org_unit`, default: the applicant's street / town) to precheck it. What sharing could
+    not supply is in the notice of its `submitted` event. `applicable`: conditional materials
+    the applicant says apply. `on`: see `common.moment`."""
     if not item.is_current or not item.online:
         raise ValidationError(
             _("事项“%(item)s”不能网上办理。"), code="item_not_online", params={"item": item.name}
         )
     day, at = moment(on)
     checked = precheck(
-        item=item, applicant=applicant, provided=provided, channel=IntakeChannel.ONLINE, today=day
+        item=item,
+        applicant=applicant,
+        provided=provided,
+        channel=IntakeChannel.ONLINE,
+        applicable=applicable,
+        today=day,
     )
+    checked, fetched = fetching.fetch(actor=actor, checked=checked, applicant=applicant)
     area = org_unit.division.prefix if org_unit else applicant.area_code[:9]
     case = new_case(
         item=item,
@@ -347,7 +356,7 @@ def submit_online(
         on=at,
     )
     file_materials(case, checked, at=at)
-    satisfy_materials(actor=actor, case=case, checked=checked, at=at)
+    fetching.record(actor=actor, case=case, fetched=fetched, at=at)
     record_event(
         case,
         actor=actor,

@@ -63,6 +63,39 @@ def bundle_returned(application: BundleApplication, names: list[str]) -> str:
     )
 
 
+def bundle_not_accepted(application: BundleApplication, reason: str) -> str:
+    return (
+        f"{SIGN}您申请的{application.bundle.name}（联办编号{application.bundle_no}）"
+        f"不予受理，原因：{reason}。"
+    )
+
+
+def bundle_resubmitted(application: BundleApplication) -> str:
+    return (
+        f"{SIGN}已收到{application.bundle.name}（联办编号{application.bundle_no}）的补正材料，"
+        "窗口工作人员预审后将告知结果。"
+    )
+
+
+def bundle_finished(application: BundleApplication, cases: list[Case]) -> str:
+    """Every item of a bundle decided (or ended): one result for the whole application."""
+    parts = []
+    for c in cases:
+        if c.decision == Decision.APPROVED:
+            parts.append(f"{c.item.name}准予")
+        elif c.decision == Decision.DENIED:
+            parts.append(f"{c.item.name}不予批准（{c.decision_reasons}）")
+        else:
+            parts.append(f"{c.item.name}已终止")
+    text = (
+        f"{SIGN}您申请的{application.bundle.name}（联办编号{application.bundle_no}）"
+        f"已全部办理完毕：{'；'.join(parts)}。"
+    )
+    if any(c.decision == Decision.DENIED for c in cases):
+        text += "对不予批准的事项如有异议，可依法申请行政复议或者提起行政诉讼。"
+    return text
+
+
 def returned(case: Case, names: list[str]) -> str:
     return (
         f"{SIGN}{_subject(case)}需补正以下材料：{_names(names)}。"

@@ -24,7 +24,7 @@ from bianmin.cases.models import (
     MaterialSource,
     PauseKind,
 )
-from bianmin.cases.services import messages
+from bianmin.cases.services import fetching, messages
 from bianmin.cases.services.clock import pause_row, refresh_due
 from bianmin.cases.services.common import announce, moment, new_event, save
 from bianmin.cases.services.handling import review_rows, review_steps
@@ -92,10 +92,16 @@ def recheck(
     extra: list[Provided] = (),
     applicable: Iterable[str] = (),
     day: dt.date | None = None,
+    *,
+    actor: Actor | None = None,
+    at: dt.datetime | None = None,
 ) -> Precheck:
+    """The precheck of a case on file, with what was handed in since (`extra`). With an
+    `actor`, sharing is asked again for what it has not supplied yet (`fetching.refetch`), so
+    a clerk's acceptance never rests on a fetch that failed."""
     given = {p.code: p for p in on_file(case)}
     given.update({p.code: p for p in extra})
-    return precheck(
+    checked = precheck(
         item=item_of(case),
         applicant=applicant_of(case),
         provided=given.values(),
@@ -103,6 +109,16 @@ def recheck(
         applicable=applicable,
         today=day,
     )
+    if actor is None or checked.problems:
+        return checked
+    at = at or timezone.now()
+    checked = fetching.refetch(actor=actor, case=case, checked=checked, at=at)
+    # What sharing supplied only now goes on file with the rest.
+    filed = set(case.materials.values_list("code", flat=True))
+    late = {c.code for c in checked.shared} - filed
+    if late and checked.fetched:
+        file_materials(case, checked, only=late, at=at)
+    return checked
 
 
 # --- the two outcomes of a precheck -------------------------------------------------------------

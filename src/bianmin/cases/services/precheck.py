@@ -9,22 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from bianmin.cases.models import ApplicantType, IntakeChannel
+from bianmin.cases.services.eligibility import check_applicant_kind, eligibility_problems
 from bianmin.catalog.models import (
-    ApplicantKind,
     Material,
     MaterialForm,
     MaterialRequirement,
     ServiceItem,
 )
-from bianmin.registry.models import LifeStatus, Organisation, Person
-from bianmin.registry.models.organisations import OrganisationStatus
+from bianmin.registry.models import Organisation, Person
 
 
 @dataclass(frozen=True)
@@ -94,6 +93,16 @@ def normalise_provided(items: Iterable[str | Mapping[str, Any] | Provided]) -> l
     return list(result.values())
 
 
+class SharedFetch(Protocol):
+    """What sharing said about one material (`bianmin.sharing.services.Fetched`)."""
+
+    found: bool
+    label: str  # where it came from, once fetched ("" in a preview: not read yet)
+
+    @property
+    def short_reason(self) -> str: ...
+
+
 class Outcome:
     SUBMITTED = "submitted"  # handed in, in an acceptable form
     SHARED = "shared"  # fetched from shared data / e-certificates: nothing to hand in
@@ -157,6 +166,47 @@ class Precheck:
     checks: tuple[MaterialCheck, ...]
     problems: tuple[str, ...] = ()  # the applicant does not meet the item's conditions
     checked_on: dt.date = field(default_factory=dt.date.today)
+    provided: tuple[Provided, ...] = ()
+    applicable: frozenset[str] = frozenset()
+    # Whether sharing was asked (`with_fetched`): then a material it could not supply is
+    # asked of the applicant, with the reason.
+    fetched: bool = False
+
+    def with_fetched(self, fetched: Mapping[str, SharedFetch]) -> Precheck:
+        """The same check once sharing has been asked: a material fetched is never asked
+        for; one that could not be fetched is required as any other, with the reason
+        ("未能通过数据共享获取（未获居民授权），须提交原件"). Materials sharing was not
+        asked about keep their first outcome."""
+        given = {p.code: p for p in self.provided}
+        checks = tuple(
+            _check_one(
+                m,
+                given.get(m.code),
+                self.channel,
+                self.applicable,
+                fetched.get(m.code),
+                asked=True,
+            )
+            for m in self.item.materials.all()
+        )
+        return replace(self, checks=checks, fetched=True)
+
+    def to_fetch(self) -> list[Material]:
+        """The materials sharing should supply for this application: a shared source, not
+        handed in, and required — mandatory, or conditional with the condition confirmed.
+        Optional ones and conditions nobody confirmed are not fetched (最小必要: a
+        department reads what it needs)."""
+        handed = {p.code for p in self.provided}
+        return [
+            m
+            for m in self.item.materials.all()
+            if m.shared_source
+            and m.code not in handed
+            and (
+                m.requirement == MaterialRequirement.MANDATORY
+                or (m.requirement == MaterialRequirement.CONDITIONAL and m.code in self.applicable)
+            )
+        ]
 
     @property
     def missing(self) -> list[MaterialCheck]:
@@ -204,50 +254,15 @@ class Precheck:
         }
 
 
-def check_applicant_kind(item: ServiceItem, applicant: Applicant) -> None:
-    wanted = item.applicant_kind
-    if wanted == ApplicantKind.BOTH or wanted == applicant.type:
-        return
-    raise ValidationError(
-        _("事项“%(item)s”的服务对象为%(kind)s，申请人类型不符。"),
-        code="applicant_kind_mismatch",
-        params={"item": item.name, "kind": item.get_applicant_kind_display()},
-    )
-
-
-def _eligibility(item: ServiceItem, applicant: Applicant, today: dt.date) -> list[str]:
-    problems: list[str] = []
-    person, org = applicant.person, applicant.organisation
-    if person is not None:
-        if person.life_status == LifeStatus.DECEASED:
-            problems.append(str(_("申请人在人口库中登记为死亡。")))
-        if item.eligible_min_age is not None and person.age_on(today) < item.eligible_min_age:
-            problems.append(
-                str(_("申请人未满%(age)s周岁，不符合申请条件。") % {"age": item.eligible_min_age})
-            )
-        tags = list(item.eligible_tags.all())
-        if tags and not _has_any_tag(person, tags, today):
-            names = "、".join(t.name for t in tags)
-            problems.append(str(_("申请人不属于适用人群（%(tags)s）。") % {"tags": names}))
-    if org is not None and org.status != OrganisationStatus.ACTIVE:
-        problems.append(
-            str(_("申请单位登记状态为“%(status)s”。") % {"status": org.get_status_display()})
-        )
-    return problems
-
-
-def _has_any_tag(person: Person, tags: list, today: dt.date) -> bool:
-    age = person.age_on(today)
-    for tag in tags:
-        lower_ok = tag.min_age is None or age >= tag.min_age
-        upper_ok = tag.max_age is None or age < tag.max_age
-        if tag.derived and lower_ok and upper_ok:
-            return True
-    attached = {t.code for t in tags if not t.derived}
-    return bool(attached) and person.tag_links.filter(tag_id__in=attached).exists()
-
-
-def _check_one(m: Material, given: Provided | None, channel: str, applicable: set[str]):
+def _check_one(
+    m: Material,
+    given: Provided | None,
+    channel: str,
+    applicable: Iterable[str],
+    fetch: SharedFetch | None = None,
+    *,
+    asked: bool = False,
+):
     base = {
         "code": m.code,
         "name": m.name,
@@ -260,9 +275,22 @@ def _check_one(m: Material, given: Provided | None, channel: str, applicable: se
     }
     form_label = MaterialForm(m.form).label
     if given is None:
-        if m.shared_source:
+        if asked and m.shared_source and fetch is None:
+            # Sharing was asked for what this application needs; this one it does not.
+            if m.requirement == MaterialRequirement.OPTIONAL:
+                return MaterialCheck(**base, outcome=Outcome.OPTIONAL, reason=str(_("非必要材料")))
+            if m.requirement == MaterialRequirement.CONDITIONAL and m.code not in applicable:
+                return MaterialCheck(
+                    **base,
+                    outcome=Outcome.CONDITIONAL,
+                    reason=str(_("如属于“%(c)s”情形，将通过数据共享获取") % {"c": m.condition}),
+                )
+        if m.shared_source and (fetch is None or fetch.found):
+            reason = fetch.label if fetch is not None and fetch.label else ""
             return MaterialCheck(
-                **base, outcome=Outcome.SHARED, reason=str(_("将通过数据共享获取，无需提交"))
+                **base,
+                outcome=Outcome.SHARED,
+                reason=reason or str(_("将通过数据共享获取，无需提交")),
             )
         if m.requirement == MaterialRequirement.OPTIONAL:
             return MaterialCheck(**base, outcome=Outcome.OPTIONAL, reason=str(_("非必要材料")))
@@ -274,7 +302,15 @@ def _check_one(m: Material, given: Provided | None, channel: str, applicable: se
                     _("如属于“%(c)s”情形，须提交%(f)s") % {"c": m.condition, "f": form_label}
                 ),
             )
-        if m.requirement == MaterialRequirement.CONDITIONAL:
+        if fetch is not None:
+            # Sharing was asked and could not supply it: the applicant is, with the reason.
+            reason = _("未能通过数据共享获取（%(why)s），须提交%(f)s") % {
+                "why": fetch.short_reason,
+                "f": form_label,
+            }
+            if m.requirement == MaterialRequirement.CONDITIONAL:
+                reason = _("属于“%(c)s”情形；%(r)s") % {"c": m.condition, "r": reason}
+        elif m.requirement == MaterialRequirement.CONDITIONAL:
             reason = _("属于“%(c)s”情形，须提交%(f)s") % {"c": m.condition, "f": form_label}
         else:
             reason = _("未提交（须提交%(f)s）") % {"f": form_label}
@@ -331,12 +367,14 @@ def precheck(
                 )
             }
         )
-    applicable = set(applicable)
+    applicable = frozenset(applicable)
     checks = tuple(_check_one(m, given.get(m.code), channel, applicable) for m in materials)
     return Precheck(
         item=item,
         channel=channel,
         checks=checks,
-        problems=tuple(_eligibility(item, applicant, today)),
+        problems=tuple(eligibility_problems(item, applicant, today)),
         checked_on=today,
+        provided=tuple(given.values()),
+        applicable=applicable,
     )

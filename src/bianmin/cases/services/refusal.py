@@ -24,7 +24,7 @@ from bianmin.cases.services.intake import (
     new_case,
     staff_intake,
 )
-from bianmin.cases.services.precheck import Applicant, precheck
+from bianmin.cases.services.precheck import Applicant, Outcome, precheck
 from bianmin.cases.services.visits import add_visit_row
 from bianmin.catalog.models import ServiceItem
 from bianmin.core.audit import Actor
@@ -61,7 +61,10 @@ def refuse_at_intake(
     on_site = channel == IntakeChannel.WINDOW
     case.visit_count = int(on_site)
     case.save(force_insert=True)
-    file_materials(case, checked)
+    # What was handed in; nothing is fetched from sharing for an application not taken in.
+    file_materials(
+        case, checked, only={c.code for c in checked.checks if c.outcome == Outcome.SUBMITTED}
+    )
     if on_site:
         add_visit_row(case, actor=actor, purpose=str(_("提交申请")), org_unit=staff.org_unit)
     record_event(

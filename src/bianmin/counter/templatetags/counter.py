@@ -74,3 +74,9 @@ def pct(value) -> str:
     if value is None or value == "":
         return "—"
     return f"{float(value) * 100:.1f}%"
+
+
+@register.filter
+def needed_by(result, code: str) -> list[str]:
+    """多证联办: the names of the items that need this material (`MergedCheck.needed_by`)."""
+    return result.needed_by(code)

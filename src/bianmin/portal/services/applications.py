@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from bianmin.cases.models import Case, IntakeChannel
-from bianmin.cases.services import acceptance, intake
+from bianmin.cases.services import acceptance, fetching, intake
 from bianmin.cases.services.idempotency import (
     IdempotencyKeyReused,
     check_key,
@@ -40,12 +40,13 @@ class Applied:
 
 
 def check_files(item: ServiceItem, files: Mapping[str, UploadedFile]) -> list[CheckedFile]:
-    """Every uploaded file checked; all problems at once, each on its material's field."""
+    """Every uploaded file checked; all problems at once, each on its material's field. A
+    material sharing could supply may be uploaded too (it could not be fetched)."""
     materials = {m.code: m for m in item.materials.all()}
     checked, errors = [], {}
     for code, file in files.items():
         material = materials.get(code)
-        if material is None or material.shared_source:
+        if material is None:
             errors[code] = ValidationError(_("该事项不需要上传此材料。"), code="unknown_material")
             continue
         try:
@@ -62,17 +63,41 @@ def _electronic(checked: Iterable[CheckedFile]) -> list[Provided]:
     return [Provided(c.code, MaterialForm.ELECTRONIC) for c in checked]
 
 
-def check_application(
-    *, item: ServiceItem, applicant: Applicant, checked: list[CheckedFile], applicable=()
+def preview(
+    *, actor: Actor, item: ServiceItem, applicant: Applicant, provided=(), applicable=()
 ) -> Precheck:
-    """What the clerk's precheck would say, before anything is written: the applicant must
-    meet the item's conditions and every required material must be uploaded (shared ones are
-    fetched, never asked for)."""
+    """What the clerk's precheck would say, writing nothing: the sharing gate is asked
+    (grant, the resident's consent, a source) without reading anyone's data, so a shared
+    material that cannot be fetched is asked for, with the reason, before the application
+    goes in."""
     result = precheck(
         item=item,
         applicant=applicant,
-        provided=_electronic(checked),
+        provided=provided,
         channel=IntakeChannel.ONLINE,
+        applicable=applicable,
+    )
+    if result.problems:
+        return result
+    return fetching.fetch(actor=actor, checked=result, applicant=applicant, preview=True)[0]
+
+
+def check_application(
+    *,
+    actor: Actor,
+    item: ServiceItem,
+    applicant: Applicant,
+    checked: list[CheckedFile],
+    applicable=(),
+) -> Precheck:
+    """The applicant must meet the item's conditions and every required material must be
+    uploaded — shared ones are fetched, never asked for, unless sharing cannot supply them
+    (`preview`): then they are named with the reason."""
+    result = preview(
+        actor=actor,
+        item=item,
+        applicant=applicant,
+        provided=_electronic(checked),
         applicable=applicable,
     )
     if result.problems:
@@ -81,9 +106,15 @@ def check_application(
         raise ValidationError(
             _("请上传以下材料：%(names)s。"),
             code="materials_missing",
-            params={"names": "、".join(c.name for c in result.missing)},
+            params={"names": "、".join(_named(result, c) for c in result.missing)},
         )
     return result
+
+
+def _named(result: Precheck, check) -> str:
+    """A material's name; one sharing could not supply says why (未获居民授权 …)."""
+    shared = {m.code for m in result.item.materials.all() if m.shared_source}
+    return f"{check.name}（{check.reason}）" if check.code in shared else check.name
 
 
 def apply_online(
@@ -97,7 +128,9 @@ def apply_online(
 ) -> Applied:
     """Submit an online application with its uploads, once per form token."""
     checked = check_files(item, files)
-    check_application(item=item, applicant=applicant, checked=checked, applicable=applicable)
+    check_application(
+        actor=actor, item=item, applicant=applicant, checked=checked, applicable=applicable
+    )
     key = check_key(token)
     who = f"p{applicant.person.pk}" if applicant.person else f"o{applicant.organisation.pk}"
     digest = fingerprint(
@@ -116,7 +149,11 @@ def apply_online(
 
         def perform():
             case = intake.submit_online(
-                actor=actor, item=item, applicant=applicant, provided=_electronic(checked)
+                actor=actor,
+                item=item,
+                applicant=applicant,
+                provided=_electronic(checked),
+                applicable=applicable,
             ).case
             for c in checked:
                 stored.save(case, c, purpose=UploadPurpose.APPLICATION, user_id=actor.user_id)

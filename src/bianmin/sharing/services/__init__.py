@@ -3,17 +3,25 @@
 from bianmin.sharing.services.access import AccessDenied, fetch, fetch_certificate
 from bianmin.sharing.services.consent import grant_consent, withdraw_consent
 from bianmin.sharing.services.grants import approve, refuse, request_access, revoke
-from bianmin.sharing.services.materials import satisfy_materials
+from bianmin.sharing.services.materials import (
+    Fetched,
+    fetch_materials,
+    fetched_of,
+    record_fetched,
+)
 
 __all__ = [
     "AccessDenied",
+    "Fetched",
     "approve",
     "fetch",
     "fetch_certificate",
+    "fetch_materials",
+    "fetched_of",
     "grant_consent",
+    "record_fetched",
     "refuse",
     "request_access",
     "revoke",
-    "satisfy_materials",
     "withdraw_consent",
 ]

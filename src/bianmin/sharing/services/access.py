@@ -73,7 +73,7 @@ def _refusal(item: SharedDataItem, department: Department | None, person: Person
     return None
 
 
-def _log(
+def log_access(
     *,
     actor: Actor,
     department: Department | None,
@@ -88,6 +88,8 @@ def _log(
     reason: str = "",
     at=None,
 ) -> DataAccess:
+    """A log entry (数据调用留痕) and its audit entry. Intake reads before its case exists and
+    logs the read with the case, in the same transaction (`materials.record_fetched`)."""
     area = (person.area_code if person else organisation.area_code if organisation else "") or ""
     access = DataAccess.objects.create(
         at=at or timezone.now(),
@@ -137,6 +139,26 @@ def _log(
     return access
 
 
+def gate(
+    *, actor: Actor, item_code: str, person: Person, department: Department | None = None
+) -> tuple[SharedDataItem, Department | None, tuple[str, Any] | None, Any]:
+    """The gate's verdict, without reading the person's data nor writing anything:
+    (item, acting department, (code, message) of a refusal or None, the provider). Intake
+    asks it before a case exists (the read and its log entry follow with the case), and the
+    window's live precheck asks it to say at once what sharing will not supply."""
+    item = SharedDataItem.objects.select_related("owner").filter(code=item_code).first()
+    if item is None:
+        raise ValidationError(
+            _("共享数据目录中没有“%(code)s”。"), code="unknown_item", params={"code": item_code}
+        )
+    department = department or department_of(actor)
+    refusal = _refusal(item, department, person, timezone.localdate())
+    provider = provider_for(item.code)
+    if refusal is None and provider is None:
+        refusal = "no_provider", _("“%(item)s”尚无数据来源，不能共享获取。") % {"item": item.name}
+    return item, department, refusal, provider
+
+
 def fetch_logged(
     *,
     actor: Actor,
@@ -153,22 +175,15 @@ def fetch_logged(
         raise ValidationError(
             {"purpose": ValidationError(_("调取共享数据须说明用途。"), code="purpose_required")}
         )
-    item = SharedDataItem.objects.select_related("owner").filter(code=item_code).first()
-    if item is None:
-        raise ValidationError(
-            _("共享数据目录中没有“%(code)s”。"), code="unknown_item", params={"code": item_code}
-        )
-    department = department or department_of(actor)
-    refusal = _refusal(item, department, person, timezone.localdate())
-    provider = provider_for(item.code)
-    if refusal is None and provider is None:
-        refusal = "no_provider", _("“%(item)s”尚无数据来源，不能共享获取。") % {"item": item.name}
+    item, department, refusal, provider = gate(
+        actor=actor, item_code=item_code, person=person, department=department
+    )
     if refusal is not None:
         code, message = refusal
         # Written before raising: a caller without a transaction gets it committed; one inside
         # a transaction keeps it if it catches the refusal (intake does).
         with transaction.atomic(savepoint=False):
-            _log(
+            log_access(
                 actor=actor,
                 department=department,
                 code=item.code,
@@ -186,7 +201,7 @@ def fetch_logged(
         raise AccessDenied(str(message), code=code)
     with transaction.atomic(savepoint=False):
         data = provider(person)
-        access = _log(
+        access = log_access(
             actor=actor,
             department=department,
             code=item.code,
@@ -230,6 +245,21 @@ def fetch(
     return data
 
 
+def find_certificate(*, type_code: str, holder: Person | Organisation) -> Any:
+    """The holder's certificate in force of one type, or None; not logged (callers log)."""
+    if type_code not in CERTIFICATE_TYPES:
+        raise ValidationError(
+            _("没有证照类型“%(code)s”。"),
+            code="unknown_certificate_type",
+            params={"code": type_code},
+        )
+    try:
+        from bianmin.certificates.queries import current_certificate
+    except ImportError:  # the certificate library is not installed here
+        return None
+    return current_certificate(holder=holder, type_code=type_code)
+
+
 def fetch_certificate(
     *,
     actor: Actor,
@@ -244,23 +274,11 @@ def fetch_certificate(
     库), logged like a shared-data read. Certificates are issued to be used by every
     department handling the holder's affairs (一证通用), so no grant is needed; the read is
     still on file. Returns (log entry, certificate or None)."""
-    if type_code not in CERTIFICATE_TYPES:
-        raise ValidationError(
-            _("没有证照类型“%(code)s”。"),
-            code="unknown_certificate_type",
-            params={"code": type_code},
-        )
-    try:
-        from bianmin.certificates.queries import current_certificate
-    except ImportError:  # the certificate library is not installed here
-        current_certificate = None
-    certificate = (
-        current_certificate(holder=holder, type_code=type_code) if current_certificate else None
-    )
+    certificate = find_certificate(type_code=type_code, holder=holder)
     person = holder if isinstance(holder, Person) else None
     organisation = holder if isinstance(holder, Organisation) else None
     with transaction.atomic(savepoint=False):
-        access = _log(
+        access = log_access(
             actor=actor,
             department=department or department_of(actor),
             code=type_code,

@@ -1,153 +1,244 @@
 """Materials satisfied by sharing (变群众跑腿为信息跑路): at intake, every material of the
 item that a shared data item or an e-certificate can stand in for is fetched for the case and
-put on file with where it came from, instead of being asked of the applicant."""
+put on file with where it came from, instead of being asked of the applicant.
+
+Fetch first, then check: intake calls `fetch_materials` before the case exists (the gate,
+the provider and the certificate library are asked; nothing is written), runs the precheck
+with the outcome — what could not be fetched is asked for, with the reason — and, once the
+case is written, `record_fetched` writes each read's log entry and the `SharedMaterial` rows
+in the same transaction. An intake that is then refused leaves no trace of the reads.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from bianmin.catalog.models import Material, ServiceItem
 from bianmin.catalog.sources import CERTIFICATE_TYPES, SHARED_DATA
 from bianmin.core.audit import Actor
-from bianmin.sharing.models import SharedMaterial
+from bianmin.registry.models import Organisation, Person
+from bianmin.sharing.models import AccessOutcome, SharedMaterial
 from bianmin.sharing.services.access import (
     certificate_identifier,
-    fetch_certificate,
-    fetch_logged,
+    find_certificate,
+    gate,
+    log_access,
 )
 
-
-def _handed_in(case, checked) -> set[str]:
-    from bianmin.cases.models.work import MaterialSource
-
-    if checked is not None:
-        return {c.code for c in checked.checks if c.outcome == "submitted"}
-    return set(
-        case.materials.filter(source=MaterialSource.SUBMITTED).values_list("code", flat=True)
-    )
-
-
-def _error_text(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return "；".join(str(m) for m in error.messages)
-    return str(getattr(error, "message", "") or error)
-
-
-def satisfy_materials(
-    *, actor: Actor, case, checked=None, at: dt.datetime | None = None
-) -> list[SharedMaterial]:
-    """Fetch, for `case`, each material of its item whose `shared_source` names a shared data
-    item or a certificate type and that the applicant did not hand in; record each as a
-    `SharedMaterial` — found, with its source, or not, with the reason. The fetch is made
-    for the item's handling department, which is who needs the material. Runs in the
-    intake's transaction; a refusal is logged and never fails the intake. Without `checked`
-    (a later pass over an existing case), materials already satisfied are not fetched again."""
-    # What is stored (labels, reasons, purposes) is in the platform's language, whatever the
-    # clerk's page is shown in; pages translate from the codes (`queries.source_text`).
-    with transaction.atomic(savepoint=False), translation.override(settings.LANGUAGE_CODE):
-        return _satisfy(actor=actor, case=case, checked=checked, at=at or timezone.now())
+# Why a material could not be fetched, in the few words the applicant's notice gives (the
+# gate's full message stays on the case's record).
+_NO_GRANT = gettext_lazy("承办部门未获该数据的共享授权")
+SHORT_REASONS = {
+    "no_grant": _NO_GRANT,
+    "grant_expired": _NO_GRANT,
+    "out_of_scope": _NO_GRANT,
+    "no_department": _NO_GRANT,
+    "no_consent": gettext_lazy("未获居民授权"),
+    "consent_withdrawn": gettext_lazy("居民已撤回授权"),
+    "no_record": gettext_lazy("共享数据中无记录"),
+    "no_certificate": gettext_lazy("电子证照库中无有效证照"),
+    "no_provider": gettext_lazy("该数据暂无共享来源"),
+    "organisation": gettext_lazy("申请人为法人，无个人共享数据"),
+    "unknown_source": gettext_lazy("共享来源未知"),
+}
 
 
-def _satisfy(*, actor: Actor, case, checked, at: dt.datetime) -> list[SharedMaterial]:
-    item = case.item
-    handed = _handed_in(case, checked)
-    done = set(SharedMaterial.unscoped.filter(case=case, found=True).values_list("code", flat=True))
-    wanted = [
-        m
-        for m in item.materials.all()
-        if m.shared_source and m.code not in handed and m.code not in done
-    ]
-    if not wanted:
-        return []
-    person, organisation = case.applicant_person, case.applicant_org
-    department = item.department
-    rows = []
-    for m in wanted:
-        source = m.shared_source
-        purpose = _("办件%(no)s（%(item)s）申请材料：%(m)s") % {
-            "no": case.case_no,
-            "item": item.name,
-            "m": m.name,
-        }
-        found, label, ident, reason, access = False, "", "", "", None
-        if source in CERTIFICATE_TYPES:
-            holder = person or organisation
-            access, certificate = fetch_certificate(
-                actor=actor,
-                type_code=source,
-                holder=holder,
-                purpose=purpose,
-                case=case,
-                department=department,
-                at=at,
-            )
-            if certificate is not None:
-                ident = certificate_identifier(certificate)
-                found = True
-                label = _("电子证照：%(type)s %(id)s") % {
-                    "type": CERTIFICATE_TYPES[source],
-                    "id": ident,
-                }
-            else:
-                reason = access.reason
-        elif source in SHARED_DATA:
-            if person is None:
-                reason = _("申请人为法人，无个人共享数据。")
-            else:
-                try:
-                    access, data = fetch_logged(
-                        actor=actor,
-                        item_code=source,
-                        person=person,
-                        purpose=purpose,
-                        case=case,
-                        department=department,
-                        at=at,
-                    )
-                except (PermissionDenied, ValidationError) as refused:
-                    reason = _error_text(refused)
-                else:
-                    found = data is not None
-                    reason = "" if found else access.reason
-                    label = _("共享数据：%(item)s") % {"item": SHARED_DATA[source]}
-        else:
-            reason = _("未知的共享来源“%(code)s”。") % {"code": source}
-        if not label:
-            label = SHARED_DATA.get(source) or CERTIFICATE_TYPES.get(source) or source
-        rows.append(
-            SharedMaterial(
-                case=case,
-                code=m.code,
-                name=m.name,
-                item_code=item.code,
-                item_name=item.name,
-                source_code=source,
-                source_label=str(label)[:200],
-                certificate_identifier=ident[:120],
-                found=found,
-                reason=str(reason)[:200],
-                access=access,
-                fetched_at=at,
-                area_code=case.area_code,
-            )
+@dataclass
+class Fetched:
+    """One material's fetch: found (with its source) or not (with the reason). `log` is the
+    read's log entry, written with the case (`record_fetched`); None when nothing was asked
+    of a holder (an organisation's personal data, an unknown source, a preview)."""
+
+    material: Material
+    found: bool
+    reason_code: str = ""
+    reason: str = ""
+    label: str = ""
+    identifier: str = ""
+    log: dict[str, Any] | None = field(default=None, repr=False)
+
+    @property
+    def code(self) -> str:
+        return self.material.code
+
+    @property
+    def short_reason(self) -> str:
+        return str(SHORT_REASONS.get(self.reason_code) or self.reason)
+
+
+def _certificate(m: Material, holder, department, *, preview: bool) -> Fetched:
+    source = m.shared_source
+    if preview:
+        # Certificates need no grant (一证通用); whether one is in force is read at intake.
+        return Fetched(m, found=True)
+    certificate = find_certificate(type_code=source, holder=holder)
+    log = {
+        "department": department,
+        "code": source,
+        "name": CERTIFICATE_TYPES[source],
+        "person": holder if isinstance(holder, Person) else None,
+        "organisation": holder if isinstance(holder, Organisation) else None,
+    }
+    if certificate is None:
+        reason = _("电子证照库中没有有效的该类证照。")
+        log.update(outcome=AccessOutcome.NOT_FOUND, reason_code="no_certificate", reason=reason)
+        return Fetched(m, found=False, reason_code="no_certificate", reason=reason, log=log)
+    ident = certificate_identifier(certificate)
+    log.update(outcome=AccessOutcome.ALLOWED)
+    label = _("电子证照：%(type)s %(id)s") % {"type": CERTIFICATE_TYPES[source], "id": ident}
+    return Fetched(m, found=True, label=label, identifier=ident, log=log)
+
+
+def _shared_data(m: Material, person, actor, department, *, preview: bool) -> Fetched:
+    source = m.shared_source
+    if person is None:
+        return Fetched(
+            m, found=False, reason_code="organisation", reason=_("申请人为法人，无个人共享数据。")
         )
-    # One statement; a material tried again replaces its earlier row.
-    SharedMaterial.unscoped.bulk_create(
-        rows,
-        update_conflicts=True,
-        unique_fields=["case", "code"],
-        update_fields=[
-            "source_label",
-            "certificate_identifier",
-            "found",
-            "reason",
-            "access",
-            "fetched_at",
-        ],
-    )
+    try:
+        item, department, refusal, provider = gate(
+            actor=actor, item_code=source, person=person, department=department
+        )
+    except ValidationError as e:
+        return Fetched(m, found=False, reason_code="unknown_source", reason="；".join(e.messages))
+    log = {"department": department, "code": item.code, "name": item.name, "person": person}
+    if refusal is not None:
+        code, message = refusal
+        log.update(outcome=AccessOutcome.DENIED, reason_code=code, reason=message)
+        return Fetched(
+            m, found=False, reason_code=code, reason=str(message), log=None if preview else log
+        )
+    if preview:
+        return Fetched(m, found=True)  # the gate lets it through; the record is read at intake
+    data = provider(person)
+    if data is None:
+        reason = _("数据提供部门无该人员记录。")
+        log.update(outcome=AccessOutcome.NOT_FOUND, reason_code="no_record", reason=reason)
+        return Fetched(m, found=False, reason_code="no_record", reason=reason, log=log)
+    log.update(outcome=AccessOutcome.ALLOWED)
+    label = _("共享数据：%(item)s") % {"item": SHARED_DATA[source]}
+    return Fetched(m, found=True, label=label, log=log)
+
+
+def fetch_materials(
+    *,
+    actor: Actor,
+    item: ServiceItem,
+    person: Person | None,
+    organisation: Organisation | None,
+    materials: Iterable[Material],
+    preview: bool = False,
+) -> dict[str, Fetched]:
+    """Fetch `materials` (each with a `shared_source`) for an application to `item`, for the
+    item's handling department — who needs them. Writes nothing: `record_fetched` logs the
+    reads once the case exists. `preview`: the gate only (grant, consent, a provider), no
+    holder is read — the window's live precheck says at once what sharing will not supply;
+    "no record" can only be known at intake."""
+    department = item.department
+    holder = person or organisation
+    result: dict[str, Fetched] = {}
+    # Labels and reasons are stored in the platform's language, whatever the clerk's page is
+    # shown in; pages translate from the codes (`queries.source_text`).
+    with translation.override(settings.LANGUAGE_CODE):
+        for m in materials:
+            source = m.shared_source
+            if source in CERTIFICATE_TYPES:
+                result[m.code] = _certificate(m, holder, department, preview=preview)
+            elif source in SHARED_DATA:
+                result[m.code] = _shared_data(m, person, actor, department, preview=preview)
+            else:
+                reason = _("未知的共享来源“%(code)s”。") % {"code": source}
+                result[m.code] = Fetched(
+                    m, found=False, reason_code="unknown_source", reason=reason
+                )
+    return result
+
+
+def record_fetched(
+    *, actor: Actor, case, fetched: Iterable[Fetched], at: dt.datetime | None = None
+) -> list[SharedMaterial]:
+    """Put the fetches on the case's record, in the caller's transaction: each read's log
+    entry (allowed / 无记录 / denied, audited — a read of the person appears on the
+    resident's 谁查看了我的信息 page) and one `SharedMaterial` row per material."""
+    at = at or timezone.now()
+    item = case.item
+    rows = []
+    with transaction.atomic(savepoint=False), translation.override(settings.LANGUAGE_CODE):
+        for f in fetched:
+            m = f.material
+            access = None
+            if f.log is not None:
+                purpose = _("办件%(no)s（%(item)s）申请材料：%(m)s") % {
+                    "no": case.case_no,
+                    "item": item.name,
+                    "m": m.name,
+                }
+                access = log_access(actor=actor, purpose=purpose, case=case, at=at, **f.log)
+            source = m.shared_source
+            label = f.label or SHARED_DATA.get(source) or CERTIFICATE_TYPES.get(source) or source
+            rows.append(
+                SharedMaterial(
+                    case=case,
+                    code=m.code,
+                    name=m.name,
+                    item_code=item.code,
+                    item_name=item.name,
+                    source_code=source,
+                    source_label=str(label)[:200],
+                    certificate_identifier=f.identifier[:120],
+                    found=f.found,
+                    reason=str(f.reason)[:200],
+                    access=access,
+                    fetched_at=at,
+                    area_code=case.area_code,
+                )
+            )
+        if rows:
+            # One statement; a material tried again replaces its earlier row.
+            SharedMaterial.unscoped.bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=["case", "code"],
+                update_fields=[
+                    "source_label",
+                    "certificate_identifier",
+                    "found",
+                    "reason",
+                    "access",
+                    "fetched_at",
+                ],
+            )
     return rows
+
+
+def fetched_of(case) -> dict[str, Fetched]:
+    """What sharing supplied for an existing case, by material code, as `fetch_materials`
+    says it (the case's precheck is run again with it: accept, 补正, resubmission)."""
+    materials = {m.code: m for m in case.item.materials.all()}
+    result = {}
+    for row in SharedMaterial.unscoped.filter(case=case).select_related("access"):
+        m = materials.get(row.code)
+        if m is None:
+            continue
+        code = row.access.reason_code if row.access is not None else ""
+        if not row.found and not code:
+            code = "organisation" if case.applicant_person_id is None else "unknown_source"
+        result[row.code] = Fetched(
+            m,
+            found=row.found,
+            reason_code="" if row.found else code,
+            reason=row.reason,
+            label=row.source_label if row.found else "",
+            identifier=row.certificate_identifier,
+        )
+    return result
