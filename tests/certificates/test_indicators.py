@@ -21,7 +21,7 @@ from tests.certificates.conftest import ACTOR
 from tests.certificates.test_events import decided_case
 from tests.conftest import BAOCHENG, DAZHI_STREET, JIANGAN, TAINING
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sharing_arranged")]
 
 CITY = "420100"
 OCT, NOV = "2026-10", "2026-11"

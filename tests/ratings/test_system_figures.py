@@ -16,7 +16,7 @@ from tests.evaluation import conftest as evaluation_fixtures
 from tests.evaluation import test_stats as evaluation_stats
 from tests.ratings.conftest import FULL
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sharing_arranged")]
 
 applicant = evaluation_fixtures.applicant
 cases = evaluation_fixtures.cases
