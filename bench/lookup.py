@@ -212,7 +212,9 @@ def start_server(port: int, workers: int, threads: int, worker_class: str) -> su
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and server.poll() is None:
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            # The schema page takes seconds to build on a loaded machine: a 1 s timeout re-asked
+            # for it over and over and never saw an answer.
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
             conn.request("GET", "/api/schema/")
             conn.getresponse().read()
             return server
