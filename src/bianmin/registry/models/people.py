@@ -71,7 +71,7 @@ class Household(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="households",
-        db_index=False,  # in Meta.indexes, without the LIKE twin a FK to a code gets
+        db_index=False,  # in Meta.indexes: here a FK to a code would also get a LIKE twin
     )
     address = models.CharField(_("住址"), max_length=200, blank=True)
     area_code = models.CharField(_("管辖区划"), max_length=14)
@@ -159,7 +159,7 @@ class Person(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="people",
-        db_index=False,  # in Meta.indexes, without the LIKE twin
+        db_index=False,  # in Meta.indexes: here a FK to a code would also get a LIKE twin
     )
     residence_address = models.CharField(_("现居住地址"), max_length=200, blank=True)
     residence_type = models.CharField(
