@@ -31,7 +31,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DB_NAME = "bianmin_bench_import"
+# BENCH_IMPORT_DB: one's own database, beside other benchmarks on the same server.
+DB_NAME = os.environ.get("BENCH_IMPORT_DB", "bianmin_bench_import")
 PG_SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 WORK = ROOT / "var" / "bench"
 USERNAME = "bench_importer"
@@ -158,6 +159,82 @@ def generate(path: Path, people: int) -> dict[str, int]:
 
 
 # --- the database ---------------------------------------------------------------------------
+
+
+class ServerCpu:
+    """CPU seconds spent by this database's PostgreSQL backends while it runs (read from
+    /proc: the benchmark and the server share the machine). On a machine shared with other
+    work the wall-clock rate swings with their load; the server's CPU per row does much less,
+    so it is printed next to it. Backends are sampled every 0.2 s; a backend that starts and
+    ends between two samples is missed (the import's own connections live for the whole run)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self._seen: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def __enter__(self) -> ServerCpu:
+        self._sample()
+        self._start = dict(self._seen)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def seconds(self) -> float:
+        return sum(t - self._start.get(pid, 0.0) for pid, t in self._seen.items())
+
+    def _watch(self) -> None:
+        while not self._stop.wait(0.2):
+            self._sample()
+        self._sample()
+
+    def _sample(self) -> None:
+        import psycopg
+
+        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+            pids = [
+                pid
+                for (pid,) in conn.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = %s", [DB_NAME]
+                )
+            ]
+        tick = os.sysconf("SC_CLK_TCK")
+        for pid in pids:
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:  # ended, or the server is on another machine
+                continue
+            self._seen[pid] = (int(fields[11]) + int(fields[12])) / tick
+
+
+def load_average() -> str:
+    return "/".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def server_settings() -> str:
+    from django.db import connection
+
+    names = [
+        "shared_buffers",
+        "maintenance_work_mem",
+        "max_wal_size",
+        "wal_compression",
+        "synchronous_commit",
+        "checkpoint_timeout",
+    ]
+    with connection.cursor() as c:
+        values = []
+        for name in names:
+            c.execute(f"SHOW {name}")
+            values.append(f"{name}={c.fetchone()[0]}")
+    return ", ".join(values)
 
 
 def recreate_database() -> None:
@@ -332,16 +409,27 @@ def child(path: Path, mode: str) -> None:
     if os.environ.get("BENCH_SWITCH"):
         sys.setswitchinterval(float(os.environ["BENCH_SWITCH"]))
     setup_django()
+    from django.conf import settings
     from django.contrib.auth import get_user_model
 
     from bianmin.core.scope import acting_in
     from bianmin.registry.access import actor_for, scope_for
+    from bianmin.registry.importing import firstload
     from bianmin.registry.services.imports import create_import_job, run_import
 
     if os.environ.get("BENCH_IMPORT_BATCH"):
-        from django.conf import settings
-
         settings.BIANMIN["IMPORT_BATCH_SIZE"] = int(os.environ["BENCH_IMPORT_BATCH"])
+    if os.environ.get("BENCH_ORDINARY") == "1":
+        settings.BIANMIN["IMPORT_FIRST_LOAD_MIN_ROWS"] = None
+    first_load: list[bool] = []
+    take = firstload.take_empty_tables
+
+    def spy() -> firstload.Deferred | None:
+        deferred = take()
+        first_load.append(deferred is not None)
+        return deferred
+
+    firstload.take_empty_tables = spy  # to print which way the import went
     user = get_user_model().objects.get(username=USERNAME)
     started = time.perf_counter()
     with acting_in(scope_for(user)), path.open("rb") as handle:
@@ -362,6 +450,7 @@ def child(path: Path, mode: str) -> None:
                 "errors": job.error_count,
                 "peak_rss_mb": _peak_rss_mb(),
                 "cpu_seconds": usage.ru_utime + usage.ru_stime,
+                "first_load": any(first_load),
             },
             ensure_ascii=False,
         )
@@ -387,6 +476,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mode", choices=["all", "valid"], default="all")
     parser.add_argument("--batch", type=int, help="BIANMIN['IMPORT_BATCH_SIZE'] for the run")
     parser.add_argument(
+        "--ordinary",
+        action="store_true",
+        help="no first load (indexes kept in place, as for an import into a populated register)",
+    )
+    parser.add_argument(
         "--no-baseline",
         action="store_true",
         help="skip the COPY baseline (for quick iterations; no ratio)",
@@ -411,24 +505,34 @@ def main(argv: list[str] | None = None) -> int:
     expected = json.loads(meta.read_text())
     recreate_database()
 
+    print(f"server settings (the same for both): {server_settings()}")
     base_rate = float("nan")
     if not args.no_baseline:
         empty_tables()
-        seconds, rows = baseline(path)
+        load = load_average()
+        with ServerCpu() as cpu:
+            seconds, rows = baseline(path)
         base_rate = rows / seconds
-        print(f"baseline COPY   : {rows:,} people in {seconds:6.1f} s = {base_rate:9,.0f} people/s")
+        print(
+            f"baseline COPY   : {rows:,} people in {seconds:6.1f} s = {base_rate:9,.0f} people/s "
+            f"(server CPU {cpu.seconds:.1f} s; load {load} → {load_average()})"
+        )
 
     empty_tables()
     env = django_env()
     if args.batch:
         env["BENCH_IMPORT_BATCH"] = str(args.batch)
-    proc = subprocess.run(
-        [sys.executable, __file__, "--child", str(path), "--mode", args.mode],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    if args.ordinary:
+        env["BENCH_ORDINARY"] = "1"
+    load = load_average()
+    with ServerCpu() as cpu:
+        proc = subprocess.run(
+            [sys.executable, __file__, "--child", str(path), "--mode", args.mode],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
     if proc.returncode:
         print(proc.stdout, proc.stderr, sep="\n")
         return 1
@@ -438,7 +542,16 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"import ({args.mode:5})  : {result['rows']:,} people in "
         f"{result['import_seconds']:6.1f} s = {rate:9,.0f} people/s "
-        f"(upload + header check before it: {result['upload_seconds']:.1f} s)"
+        f"(upload + header check before it: {result['upload_seconds']:.1f} s; "
+        f"server CPU {cpu.seconds:.1f} s; load {load} → {load_average()})"
+    )
+    print(
+        "path: "
+        + (
+            "first load (secondary indexes built after the rows, see importing/firstload.py)"
+            if result["first_load"]
+            else "ordinary (indexes maintained row by row)"
+        )
     )
     print(f"ratio import/baseline: {rate / base_rate:.2f}")
     print(

@@ -34,7 +34,7 @@ import threading
 import time
 from pathlib import Path
 
-DB_NAME = "bianmin_bench_lookup"
+DB_NAME = os.environ.get("BENCH_LOOKUP_DB", "bianmin_bench_lookup")  # one's own, on a shared server
 PG_SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 # A fixed, public key: the benchmark's data must decrypt under the server it starts.
 FIELD_KEY = base64.urlsafe_b64encode(b"bench-lookup-field-key-32-bytes!").decode()
@@ -208,10 +208,13 @@ def start_server(port: int, workers: int, threads: int, worker_class: str) -> su
         env={**os.environ, **SERVER_ENV},
         start_new_session=True,
     )
-    deadline = time.monotonic() + 30
+    # Four workers importing Django take a while on a loaded 2-core machine.
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline and server.poll() is None:
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            # The schema page takes seconds to build on a loaded machine: a 1 s timeout re-asked
+            # for it over and over and never saw an answer.
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
             conn.request("GET", "/api/schema/")
             conn.getresponse().read()
             return server

@@ -222,6 +222,13 @@ BIANMIN = {
     # The demo/home city: Wuhan (GB/T 2260 420100), the city of seed 000.
     "HOME_CITY_CODE": os.environ.get("BIANMIN_CITY", "420100"),
     "IMPORT_BATCH_SIZE": 2000,
+    # A first load (registry/importing/firstload.py): an all-or-nothing import of at least this
+    # many rows into an empty 人口库 locks the register's tables and builds their secondary
+    # indexes after the rows (None: never). The lock is waited for this many seconds at most,
+    # else the import goes the ordinary way; the index builds get this much server memory each.
+    "IMPORT_FIRST_LOAD_MIN_ROWS": 100_000,
+    "IMPORT_FIRST_LOAD_LOCK_WAIT": 2.0,
+    "IMPORT_FIRST_LOAD_INDEX_MEMORY": "256MB",
     # Run an uploaded import on a thread of the web process (no broker needed); set
     # BIANMIN_IMPORT_INLINE_THREAD=0 to leave jobs pending for `bianmin worker` instead.
     "IMPORT_INLINE_THREAD": os.environ.get("BIANMIN_IMPORT_INLINE_THREAD", "1") == "1",

@@ -8,6 +8,7 @@ a fake transaction, so nothing depends on a second connection seeing the test's 
 from __future__ import annotations
 
 import contextlib
+import threading
 
 import pytest
 
@@ -37,6 +38,7 @@ class FakeWriter:
     def __init__(self, fail_on: object | None = None):
         self.written: list[object] = []
         self.fail_on = fail_on
+        self.decided = threading.Event()
 
     def begin(self) -> None:
         self.written.append("begin")

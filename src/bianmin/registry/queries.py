@@ -71,7 +71,9 @@ def search_people(
     text = (text or "").strip()
     if text:
         if text.isdigit() or (text[:-1].isdigit() and text[-1:] in "xX"):
-            if len(text) <= 4:
+            if len(text) == 4:  # the whole 后四位: an equality the id_last4 index serves
+                qs = qs.filter(id_last4=text.upper())
+            elif len(text) < 4:
                 qs = qs.filter(id_last4__endswith=text.upper())
             else:
                 qs = qs.filter(phone__endswith=text) if len(text) <= 11 else qs.none()

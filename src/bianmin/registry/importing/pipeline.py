@@ -62,6 +62,7 @@ def run_pass(
     added_by_id: int | None,
     on_progress: Callable[[int], None],
     finalize: Callable[[PassResult], None],
+    try_first_load: bool = False,
 ) -> PassResult:
     result = PassResult(error_sheet=ErrorSheet(columns.headers))
     checker = RowChecker(columns=columns, job_id=job_id)
@@ -71,8 +72,19 @@ def run_pass(
         else None
     )
 
+    writer = BatchWriter(
+        tag_source=tag_source,
+        added_by_id=added_by_id,
+        try_first_load=try_first_load and write and single_transaction,
+    )
+
     def produce() -> Iterator[CheckedBatch | object]:
         aborted = False
+        if writer.try_first_load:
+            # The writer's transaction decides first (see firstload): an empty, locked register
+            # has no one to look up, and the look-ups would wait for its locks.
+            writer.decided.wait()
+            checker.assume_empty = writer.first_load
         with open_sheet(opener) as sheet:
             for raw in _batches(sheet.rows(), batch_size):
                 checked = checker.check_batch(raw)
@@ -94,13 +106,13 @@ def run_pass(
         for _ in produce():
             pass
         return result
-    writer = BatchWriter(tag_source=tag_source, added_by_id=added_by_id)
 
     def collect() -> None:
         result.created = writer.totals.created
         result.households_created = writer.totals.households_created
 
     def finish() -> None:  # inside the one transaction, just before it commits
+        writer.before_commit()
         collect()
         finalize(result)
         result.committed_in_pass = True
@@ -167,6 +179,7 @@ def _consume_in_thread(
             _consume(iter(handoff.get, _DONE), writer, single_transaction, finish)
         except BaseException as exc:  # handed to the producer thread, which re-raises it
             failure.append(exc)
+            writer.decided.set()  # the producer may be waiting for a begin() that never ran
             while handoff.get() is not _DONE:  # keep draining so the producer never blocks
                 pass
         finally:

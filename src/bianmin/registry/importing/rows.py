@@ -75,6 +75,9 @@ class RowChecker:
         self._seen: set[int] = set()
         self._name_initials: dict[str, str] = {}
         self._households = Households(now=self.now)
+        # A first load (see firstload): the register is empty and locked by the import, so
+        # nobody is registered already and no 户 exists.
+        self.assume_empty = False
 
     # --- one batch ----------------------------------------------------------------------------
 
@@ -82,9 +85,11 @@ class RowChecker:
         batch = CheckedBatch(rows=len(raw))
         self._preload_places(raw)
         rows = [self._check_fields(number, values) for number, values in raw]
-        existing = existing_people([r.id_hash for r in rows if r.id_hash and not r.problems])
-        numbers = {r.household for r in rows if r.household and not r.problems}
-        self._households.load(numbers)
+        if self.assume_empty:
+            existing: set[str] = set()
+        else:
+            existing = existing_people([r.id_hash for r in rows if r.id_hash and not r.problems])
+            self._households.load({r.household for r in rows if r.household and not r.problems})
         seen = self._seen
         for row in rows:
             if row.id_hash:

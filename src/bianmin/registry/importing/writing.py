@@ -14,11 +14,13 @@ half-written in the all-or-nothing mode, and a second run skips whoever is regis
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
 
+from bianmin.registry.importing import firstload
 from bianmin.registry.importing.batch import (
     HOUSEHOLD_FIELDS,
     HOUSEHOLD_SLOT,
@@ -129,12 +131,20 @@ class CopyEncoder:
 class BatchWriter:
     """Writes batches through the calling thread's database connection."""
 
-    def __init__(self, *, tag_source: str, added_by_id: int | None):
+    def __init__(self, *, tag_source: str, added_by_id: int | None, try_first_load: bool = False):
         self.tag_source = tag_source[:100]
         self.added_by_id = added_by_id
         self.totals = WriteTotals()
         self._copy = connection.vendor == "postgresql"
         self._whole_file = False
+        self.try_first_load = try_first_load and self._copy
+        self._deferred: firstload.Deferred | None = None
+        # Set once begin() knows whether this is a first load: the rows' checks depend on it.
+        self.decided = threading.Event()
+
+    @property
+    def first_load(self) -> bool:
+        return self._deferred is not None
 
     def begin(self) -> None:
         """Called first inside a transaction that will hold the whole file."""
@@ -142,6 +152,19 @@ class BatchWriter:
         # row a batch references (a community, a grid, the job) would get a new MultiXact of
         # all earlier batches' key-share locks on it — quadratic in the number of batches.
         self._whole_file = True
+        try:
+            if self.try_first_load:
+                self._deferred = firstload.take_empty_tables()
+            self._begin_copy()
+        finally:
+            self.decided.set()
+
+    def before_commit(self) -> None:
+        """Called last inside the whole-file transaction."""
+        if self._deferred is not None:
+            firstload.rebuild(self._deferred)
+
+    def _begin_copy(self) -> None:
         if self._copy:
             # Check foreign keys as each COPY ends rather than all at COMMIT (Django declares
             # them DEFERRABLE INITIALLY DEFERRED): the checks then overlap with reading the

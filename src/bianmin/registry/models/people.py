@@ -62,6 +62,7 @@ class Household(models.Model):
         verbose_name=_("户籍地（村、社区）"),
         on_delete=models.PROTECT,
         related_name="households",
+        db_index=False,  # nothing filters by it; divisions are reference data, never deleted
     )
     grid = models.ForeignKey(
         Grid,
@@ -70,9 +71,10 @@ class Household(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="households",
+        db_index=False,  # in Meta.indexes: here a FK to a code would also get a LIKE twin
     )
     address = models.CharField(_("住址"), max_length=200, blank=True)
-    area_code = models.CharField(_("管辖区划"), max_length=14, db_index=True)
+    area_code = models.CharField(_("管辖区划"), max_length=14)
     created_at = models.DateTimeField(_("建立时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -84,6 +86,17 @@ class Household(models.Model):
         verbose_name = _("户")
         verbose_name_plural = _("户")
         ordering = ["number"]
+        # Only what a query uses (see docs/registry.md, "Indexes"): the scope's LIKE 'prefix%'
+        # (varchar_pattern_ops also serves equality) and the grid filter. 户号 keeps its
+        # unique index and Django's LIKE twin, which `number__startswith` uses.
+        indexes = [
+            models.Index(
+                fields=["area_code"],
+                name="registry_household_area",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.Index(fields=["grid"], name="registry_household_grid"),
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -98,13 +111,15 @@ class Person(models.Model):
     """
 
     id_cipher = models.TextField(_("身份证号（密文）"))
-    id_hash = models.CharField(_("身份证号索引"), max_length=64, unique=True)
+    # Unique through Meta.constraints: `unique=True` would add a varchar_pattern_ops twin
+    # (120 MB at 1M people) that no query uses — hashes are only ever compared whole.
+    id_hash = models.CharField(_("身份证号索引"), max_length=64)
     id_masked = models.CharField(_("身份证号"), max_length=18)
-    id_last4 = models.CharField(_("证件号后四位"), max_length=4, db_index=True)
-    name = models.CharField(_("姓名"), max_length=50, db_index=True)
-    name_initials = models.CharField(_("姓名拼音首字母"), max_length=20, db_index=True)
+    id_last4 = models.CharField(_("证件号后四位"), max_length=4)
+    name = models.CharField(_("姓名"), max_length=50)
+    name_initials = models.CharField(_("姓名拼音首字母"), max_length=20)
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
-    birth_date = models.DateField(_("出生日期"), db_index=True)
+    birth_date = models.DateField(_("出生日期"), db_index=True)  # age ranges: tags, programs
     ethnicity = models.CharField(_("民族"), max_length=20, blank=True)
     phone = models.CharField(_("手机号码"), max_length=11, blank=True)
     household = models.ForeignKey(
@@ -114,7 +129,7 @@ class Person(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="members",
-    )
+    )  # indexed: a household's members, and whether it has a head (the import asks per 户号)
     relationship = models.CharField(
         _("与户主关系"), max_length=2, choices=Relationship.choices, blank=True
     )
@@ -125,6 +140,7 @@ class Person(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="registered_people",
+        db_index=False,  # nothing filters by it; divisions are never deleted
     )
     registered_address = models.CharField(_("户籍地址"), max_length=200, blank=True)
     residence_division = models.ForeignKey(
@@ -134,6 +150,7 @@ class Person(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="resident_people",
+        db_index=False,  # nothing filters by it; divisions are never deleted
     )
     grid = models.ForeignKey(
         Grid,
@@ -142,6 +159,7 @@ class Person(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="people",
+        db_index=False,  # in Meta.indexes: here a FK to a code would also get a LIKE twin
     )
     residence_address = models.CharField(_("现居住地址"), max_length=200, blank=True)
     residence_type = models.CharField(
@@ -156,7 +174,7 @@ class Person(models.Model):
     status_date = models.DateField(_("状态变更日期"), null=True, blank=True)
     status_source = models.CharField(_("状态信息来源"), max_length=100, blank=True)
     # Where the person is managed: grid code, else community code, else registered division.
-    area_code = models.CharField(_("管辖区划"), max_length=14, db_index=True)
+    area_code = models.CharField(_("管辖区划"), max_length=14)
     tags = models.ManyToManyField(
         "Tag",
         verbose_name=_("重点人群标签"),
@@ -171,6 +189,7 @@ class Person(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # nothing asks which people a job created; jobs are never deleted
     )
     created_at = models.DateTimeField(_("建档时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -183,7 +202,27 @@ class Person(models.Model):
         verbose_name = _("人员")
         verbose_name_plural = _("人员")
         ordering = ["area_code", "name", "id"]
-        indexes = [models.Index(fields=["area_code", "name"])]
+        # Each index is paid for by every insert (a 1M-row import writes each one a million
+        # times), so only those a query uses — checked with EXPLAIN at 1M people, see
+        # docs/registry.md "Indexes". Name search is `contains` (no B-tree helps) and the
+        # last-four search an equality on `id_last4`.
+        constraints = [models.UniqueConstraint(fields=["id_hash"], name="registry_person_id_hash")]
+        indexes = [
+            # Lists in Meta.ordering, and equality on area_code.
+            models.Index(fields=["area_code", "name"], name="registry_pe_area_co_1b82fe_idx"),
+            # The scope's LIKE 'prefix%': a default-opclass index cannot serve it under a
+            # non-C collation (C.UTF-8 included).
+            models.Index(
+                fields=["area_code"], name="registry_person_area", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(
+                fields=["name_initials"],
+                name="registry_person_initials",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.Index(fields=["id_last4"], name="registry_person_last4"),
+            models.Index(fields=["grid"], name="registry_person_grid"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.id_masked}）"
@@ -245,8 +284,11 @@ class Tag(models.Model):
 
 
 class PersonTag(models.Model):
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="tag_links")
-    tag = models.ForeignKey(Tag, on_delete=models.PROTECT, related_name="+")
+    # person: uniq_person_tag leads with it, so no index of its own.
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="tag_links", db_index=False
+    )
+    tag = models.ForeignKey(Tag, on_delete=models.PROTECT, related_name="+", db_index=False)
     since = models.DateField(_("认定日期"), null=True, blank=True)
     source = models.CharField(_("认定来源"), max_length=100, blank=True)
     added_by = models.ForeignKey(
@@ -255,12 +297,14 @@ class PersonTag(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # nothing filters by it; a deleted user's links are rare enough to scan
     )
 
     class Meta:
         verbose_name = _("人员标签")
         verbose_name_plural = _("人员标签")
         constraints = [models.UniqueConstraint(fields=["person", "tag"], name="uniq_person_tag")]
+        indexes = [models.Index(fields=["tag"], name="registry_persontag_tag")]
 
     def __str__(self) -> str:
         return f"{self.person_id}:{self.tag_id}"

@@ -48,6 +48,7 @@ from bianmin.core.errors import OutOfScope
 from bianmin.core.models import AuditAction
 from bianmin.core.scope import Scope, acting_in, current_scope
 from bianmin.registry.access import actor_for, staff_of
+from bianmin.registry.importing import firstload
 from bianmin.registry.importing.columns import match_headers, template_workbook
 from bianmin.registry.importing.pipeline import PassResult, run_pass
 from bianmin.registry.importing.reading import Opener, open_sheet
@@ -294,6 +295,7 @@ def _execute(job: ImportJob, actor: Actor, progress: Progress | None) -> None:
             added_by_id=job.created_by_id,
             on_progress=on_progress,
             finalize=lambda r: _conclude(job, actor, r),
+            try_first_load=firstload.wanted(job.total_rows),
         )
 
     if two_passes:
