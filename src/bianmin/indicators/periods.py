@@ -128,6 +128,21 @@ class Period:
         """First moment after the period (exclusive bound for datetime fields)."""
         return timezone.make_aware(dt.datetime.combine(self.next_start, dt.time.min))
 
+    @property
+    def label(self) -> str:
+        """“2026年11月”, “2026年第3季度”, “2026年” (translated)."""
+        if self.months == 12:
+            return str(_("%(year)d年") % {"year": self.year})
+        if self.months == 3:
+            quarter = (self.month - 1) // 3 + 1
+            return str(_("%(year)d年第%(quarter)d季度") % {"year": self.year, "quarter": quarter})
+        return str(_("%(year)d年%(month)d月") % {"year": self.year, "month": self.month})
+
+    def next(self) -> Period:
+        """The period of the same length just after."""
+        day = self.next_start
+        return Period(day.year, day.month, self.months, self.on)
+
     def previous(self) -> Period:
         """The period of the same length just before."""
         day = self.start - dt.timedelta(days=1)
@@ -146,6 +161,19 @@ class Period:
             return end.replace(year=end.year - years)
         except ValueError:  # 29 Feb → 28 Feb
             return end.replace(year=end.year - years, day=28)
+
+
+def recent(today: dt.date, *, months: int = 12, quarters: int = 4, years: int = 3) -> list[Period]:
+    """The periods a period selector offers, newest first: this month and the months before
+    it, this quarter and those before, this year and those before (reports are monthly,
+    quarterly and yearly; the current one is open, figures so far)."""
+    out: list[Period] = []
+    for length, count in ((1, months), (3, quarters), (12, years)):
+        p = Period(today.year, today.month - (today.month - 1) % length, length)
+        for _i in range(count):
+            out.append(p)
+            p = p.previous()
+    return out
 
 
 def Year(year: int) -> Period:
