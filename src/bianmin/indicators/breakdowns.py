@@ -148,3 +148,21 @@ def names(by: str, keys: Iterable[str]) -> dict[str, str]:
         ITEM: _("未指定事项"),
     }
     return {k: found.get(k, k) if k else unnamed.get(by, _("未指定")) for k in keys}
+
+
+def unit_breakdown(
+    code: str, *, by: str, division: str, period: str | Period
+) -> tuple[Value, list[tuple[str, str, Value]]]:
+    """What the values API (`?by=`) and the values page show: the unit's figure, then
+    (key, display name, Value) for each centre / department / item with rows in the unit
+    ("" = none). `no_breakdown` / `unknown_breakdown` as `breakdown`."""
+    from bianmin.indicators import engine
+
+    ind = library.get(code)
+    library.require_breakdown(ind, by)
+    period = Period.parse(period)
+    place = unit(division)
+    total_value = engine.values(ind.code, division=place.code, period=period)[place.code]
+    got = breakdown([ind.code], by=by, division=place.code, period=period)[ind.code]
+    labels = names(by, got)
+    return total_value, [(key, labels[key], value) for key, value in got.items()]
