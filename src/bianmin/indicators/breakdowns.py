@@ -28,7 +28,7 @@ from bianmin.core.scope import Scope, acting_in
 from bianmin.indicators import library
 from bianmin.indicators.engine import Value, _aggregate, _batch_where, combine_many, measure_q
 from bianmin.indicators.library import CENTRE, DEPARTMENT, ITEM, Measure, Period
-from bianmin.indicators.units import unit
+from bianmin.indicators.units import prefix_q, unit
 
 
 def compute_breakdown(
@@ -46,6 +46,7 @@ def compute_breakdown(
     so a distinct count is exact per key. Rows without a key (a case not yet accepted by any
     centre) are under "". `by=None`: no grouping, one total under "". With `scope`, only the
     rows the scope sees (the model's scoped manager) are read."""
+    period = period.within(root)  # subqueries of `where`s may restrict themselves to it
     batches: dict[tuple, list[Measure]] = defaultdict(list)
     for m in dict.fromkeys(measures):
         path = m.breakdown_path(by) if by is not None else ""
@@ -62,7 +63,7 @@ def compute_breakdown(
                 base = model._default_manager.filter(_batch_where(batch, period))
         base = base.order_by()
         if root:
-            base = base.filter(**{f"{area}__startswith": root})
+            base = base.filter(prefix_q(area, root))
         aliases = {m: f"m{i}" for i, m in enumerate(batch)}
         aggregates = {aliases[m]: _aggregate(m, measure_q(m, period)) for m in batch}
         for m in batch:

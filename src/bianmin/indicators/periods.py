@@ -16,7 +16,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -45,6 +45,10 @@ class Period:
     month: int
     months: int = 1
     on: dt.date | None = None
+    # The area prefix the figures are computed for ("" = everywhere), set by the engine
+    # (`within`): a `where` whose subqueries read other tables (health's "diagnosed",
+    # "checked this year") restricts them to it, so PostgreSQL reads only that area's rows.
+    area: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
         if self.months not in LENGTHS or not 1 <= self.month <= 12:
@@ -99,6 +103,10 @@ class Period:
     def as_of(self, day: dt.date | None) -> Period:
         """The same period, its figures taken on `day` (None: today)."""
         return replace(self, on=day)
+
+    def within(self, prefix: str) -> Period:
+        """The same period, computed for the rows under `prefix` (the engine sets it)."""
+        return replace(self, area=prefix or "")
 
     @property
     def today(self) -> dt.date:
