@@ -41,6 +41,7 @@ CATEGORY = _("卫生健康")
 BP_TARGET = Q(systolic__lt=140, diastolic__lt=90)  # mmHg
 GLUCOSE_TARGET = Q(fasting_glucose__lt=7)  # mmol/L, fasting
 FOLLOW_UPS_PER_YEAR = 4  # face to face
+CITY_PREFIX_LENGTH = 4
 
 
 def _window(period: Period) -> tuple[dt.date, dt.date]:
@@ -65,6 +66,10 @@ def _in_area(period: Period) -> Q:
     correlated to the outer record, so this changes no figure; saying it inside the subquery
     lets PostgreSQL build its hashed subplan from that area's rows instead of the whole
     city's (a district's figures cost a district's reads)."""
+    if len(period.area) <= CITY_PREFIX_LENGTH:
+        # The platform holds one city: for the city the cut keeps every row and only adds a
+        # join to the records in each subquery (×1.2 on the city's figures).
+        return Q()
     return prefix_q("record__area_code", period.area)
 
 
