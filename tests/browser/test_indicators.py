@@ -28,7 +28,9 @@ def test_drill_down_from_street_to_people(page):
     page.wait_for_url("**/indicators/")
     assert page.get_by_text("按时办结率").count() >= 1
     page.get_by_role("link", name="60岁以上老年人数").click()
-    page.get_by_label("统计期").fill("2026-10")
+    page.get_by_label("统计期").select_option("2026-10")
+    # A population figure has no centre, department or item: only 按区划 is offered.
+    assert page.get_by_label("分列").locator("option").all_inner_texts() == ["按区划"]
     page.get_by_role("button", name="查询").click()
     assert page.locator('[data-testid="values"]').get_by_text("合计").count() == 1
     page.locator('[data-testid="values"]').get_by_role("link", name="保成社区").click()

@@ -412,11 +412,22 @@ class TestListsAndScope:
     def test_supervision_counts(self, clock, clerk_api, resident, elderly_item, supervisor):
         clerk_api.post(CASES, intake_body(resident), format="json")
         clerk_api.post(CASES, intake_body(resident, materials=[]), format="json")
-        r = api_as(supervisor).get(f"{CASES}supervision/", {"start": "2026-09-01"})
+        r = api_as(supervisor).get(f"{CASES}supervision/")  # this month by default
         assert r.status_code == 200
         [row] = r.data["by_department"]
         assert row["department"] == "MZ" and row["running"] == 1 and row["green"] == 1
-        assert r.data["awaiting_precheck"] == 0 and r.data["end"] == "2026-09-29"
+        assert r.data["awaiting_precheck"] == 0
+        assert (r.data["period"], r.data["start"], r.data["end"]) == (
+            "2026-09",
+            "2026-09-01",
+            "2026-09-30",
+        )
+        quarter = api_as(supervisor).get(f"{CASES}supervision/", {"period": "2026-Q3"})
+        assert (quarter.data["start"], quarter.data["end"]) == ("2026-07-01", "2026-09-30")
+        bad = api_as(supervisor).get(
+            f"{CASES}supervision/", {"period": "2026-13"}, HTTP_ACCEPT_LANGUAGE="en"
+        )
+        assert bad.status_code == 400 and "2026-13" in str(bad.data)
 
     def test_my_reviews_includes_the_absent_a_posts_work(
         self, clock, clerk_api, resident, elderly_item, mz_reviewer, mz_backup

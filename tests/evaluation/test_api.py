@@ -183,7 +183,16 @@ class TestStats:
         (centre,) = r.data["org_units"]
         assert centre["ratings"] == 3 and centre["stars"] is None  # fewer than 5 ratings
         assert [d["key"] for d in r.data["departments"]] == ["MZ"]
+        quarter = api.get(f"{API}stats/", {"period": "2026-Q3"}).data
+        assert (quarter["period"], quarter["start"], quarter["end"]) == (
+            "2026-Q3",
+            "2026-07-01",
+            "2026-09-30",
+        )
+        assert quarter["totals"]["ratings"] == 3
 
-    def test_bad_month(self, dazhi_clerk):
-        r = api_as(dazhi_clerk).get(f"{API}stats/", {"month": "11/2026"})
-        assert r.status_code == 400 and r.data["code"] == "invalid_month"
+    def test_bad_period(self, dazhi_clerk):
+        r = api_as(dazhi_clerk).get(f"{API}stats/", {"period": "11/2026"})
+        assert r.status_code == 400 and r.data["code"] == "invalid_period"
+        r = api_as(dazhi_clerk).get(f"{API}stats/", {"month": "2026-13"})
+        assert r.status_code == 400 and r.data["code"] == "invalid_period"

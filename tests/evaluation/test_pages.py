@@ -166,18 +166,21 @@ class TestDashboard:
         for level in (5, 5, 5, 5, 4):
             case = cases.closed(dazhi_clerk, resident)
             rate_case(actor=SMS, case=case, level=level, channel="sms", phone=resident.phone)
-        html = page(web.get("/evaluation/?month=2026-09"))
+        html = page(web.get("/evaluation/?period=2026-09"))
         assert "100.00%" in html and "★★★★★" in html
-        r = web.get("/evaluation/export/org_units/?month=2026-09")
+        assert '<option value="2026-Q3">2026年第3季度</option>' in html
+        quarter = page(web.get("/evaluation/?period=2026-Q3"))
+        assert '<option value="2026-Q3" selected>' in quarter and "100.00%" in quarter
+        r = web.get("/evaluation/export/org_units/?period=2026-09")
         sheet = load_workbook(io.BytesIO(b"".join(r.streaming_content))).active
         rows = list(sheet.values)
         assert rows[2][1].startswith("大智街道") and rows[2][2] == 5 and rows[2][-1] == "★★★★★"
         assert rows[-1][1] == "合计"
         assert web.get("/evaluation/export/people/?month=2026-09").status_code == 404
 
-    def test_a_bad_month_says_so(self, web):
-        html = page(web.get("/evaluation/?month=2026-13"))
-        assert "月份应为YYYY-MM格式" in html
+    def test_a_bad_period_says_so(self, web):
+        html = page(web.get("/evaluation/?period=2026-13"))
+        assert "统计期“2026-13”无效" in html
 
     def test_staff_only(self, client):
         assert client.get("/evaluation/").status_code == 302

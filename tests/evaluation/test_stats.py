@@ -21,6 +21,8 @@ from bianmin.evaluation.services import (
     verify_task,
 )
 from bianmin.evaluation.stars import is_rated_centre, stars
+from bianmin.indicators import breakdowns, engine
+from bianmin.indicators.library import Period
 from bianmin.registry.access import scope_for
 from tests import factories
 from tests.cases.conftest import as_actor
@@ -28,7 +30,8 @@ from tests.conftest import DAZHI_STREET
 
 pytestmark = pytest.mark.django_db
 SMS = Actor(name="sms gateway")
-OCTOBER = (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+ON = dt.date(2026, 10, 20)  # the unanswered task was due 10-19
+OCTOBER = Period.parse("2026-10").as_of(ON)
 
 
 def by_sms(case, person, level, comment=""):
@@ -69,13 +72,9 @@ def october(clock, cases, dazhi_clerk, minzu_clerk, resident, jianghan_resident)
     return dazhi, minzu
 
 
-ON = dt.date(2026, 10, 20)  # the unanswered task was due 10-19
-
-
 class TestMonthlyFigures:
     def test_totals(self, october):
-        start, end = OCTOBER
-        totals = queries.totals(start=start, end=end, on=ON)
+        totals = queries.totals(period=OCTOBER)
         assert totals.ratings == 9  # the September rating is not October's
         assert totals.by_level == {5: 4, 4: 2, 3: 1, 2: 1, 1: 1}
         assert totals.satisfaction_rate == Decimal("0.7778")  # 7 / 9
@@ -84,8 +83,9 @@ class TestMonthlyFigures:
         assert (totals.complaints, totals.complaints_founded) == (1, 1)
 
     def test_per_centre_staff_and_department(self, october, dazhi_clerk, minzu_clerk):
-        stats = queries.month_stats(month="2026-10", on=ON)
-        dazhi, minzu = stats.org_units
+        stats = queries.stats(period="2026-10", on=ON)
+        dazhi, minzu, *rest = stats.org_units
+        assert rest == []
         assert dazhi.key == dazhi_clerk.staff.org_unit_id and dazhi.levels == [3, 2, 1, 1, 1]
         assert dazhi.satisfaction_rate == Decimal("0.7500")  # 6 / 8, exactly
         assert (dazhi.on_time_rate, dazhi.complaints, dazhi.complaints_founded) == (
@@ -101,23 +101,67 @@ class TestMonthlyFigures:
         assert staff["dazhi_clerk"].ratings == 8 and staff["dazhi_clerk"].bad == 2
         assert staff["dazhi_clerk"].unit == dazhi_clerk.staff.org_unit.name
         assert staff["minzu_clerk"].satisfaction_rate == Decimal("1.0000")
-        assert [(d.key, d.ratings, d.complaints) for d in stats.departments] == [("MZ", 9, 0)]
+        # The complaint concerns a centre, no department: it is under “未指定部门”, so the
+        # rows add up to the totals.
+        assert [(d.key, d.ratings, d.complaints) for d in stats.departments] == [
+            ("MZ", 9, 0),
+            (None, 0, 1),
+        ]
+        assert stats.departments[1].name == "未指定部门"
+
+    def test_the_figures_are_the_librarys(self, october, dazhi_clerk):
+        """Each figure of the dashboard is the indicator's value on the same data: the
+        centres' rows as the library's breakdown gives them, the totals as the city's value."""
+        stats = queries.stats(period="2026-10", on=ON)
+        period = OCTOBER
+        city = engine.values_many(queries.RATING_CODES, division="420100", period=period)
+        city.update(engine.values_many(queries.COMPLAINT_CODES, division="420100", period=period))
+        value = {code: got["420100"] for code, got in city.items()}
+        totals = stats.totals
+        assert totals.ratings == value["evaluation.ratings"].value
+        assert totals.bad == value["evaluation.bad_ratings"].value
+        assert totals.satisfaction_rate * 100 == value["evaluation.satisfaction_rate"].value
+        rectified = value["evaluation.rectification_on_time_rate"]
+        assert (totals.on_time, totals.on_time + totals.overdue) == (
+            rectified.numerator,
+            rectified.denominator,
+        )
+        assert totals.complaints_founded == value["evaluation.complaints_founded"].value
+        by_centre = breakdowns.breakdown(
+            ["evaluation.satisfaction_rate"], by="centre", period=period
+        )["evaluation.satisfaction_rate"]
+        for fig in stats.org_units:
+            got = by_centre.get(fig.key or "")
+            if fig.ratings:
+                assert fig.satisfaction_rate * 100 == got.value
+                assert (fig.satisfied, fig.ratings) == (got.numerator, got.denominator)
+
+    def test_a_quarter_is_one_window(self, october):
+        quarter = queries.stats(period="2026-Q3", on=ON)  # July–September: the one rating
+        assert quarter.totals.ratings == 1 and quarter.totals.bad == 1
+        year = queries.stats(period="2026", on=ON)
+        assert year.totals.ratings == 10 and year.month == "2026"
 
     def test_a_street_supervisor_sees_their_street(self, october, street_supervisor):
         with acting_in(scope_for(street_supervisor)):
-            stats = queries.month_stats(month="2026-10", on=ON)
+            stats = queries.stats(period="2026-10", on=ON)
         assert stats.totals.ratings == 8
         assert [f.name for f in stats.staff] == ["dazhi_clerk"]
 
-    def test_eight_queries_whatever_the_data(self, october, django_assert_num_queries):
-        with django_assert_num_queries(8):
-            queries.month_stats(month="2026-10", on=ON)
+    def test_a_fixed_number_of_queries_whatever_the_data(self, october, django_assert_num_queries):
+        # totals: 2 (ratings, complaints); per centre 2 + names 1 + kinds 1 + the star
+        # setting's none; staff 2; per department 2 + names 1.
+        with django_assert_num_queries(11):
+            queries.stats(period="2026-10", on=ON)
 
     def test_the_month_is_checked(self):
         with pytest.raises(ValidationError) as caught:
             queries.month_range("2026-13")
         assert caught.value.error_dict["month"][0].code == "invalid_month"
         assert queries.month_range("2028-02") == (dt.date(2028, 2, 1), dt.date(2028, 2, 29))
+        with pytest.raises(ValidationError) as caught:
+            queries.stats(period="2026-13", on=ON)
+        assert caught.value.code == "invalid_period"
 
 
 class TestStarRule:
@@ -156,6 +200,6 @@ class TestStarRule:
         for _ in range(2):
             case = cases.closed(baocheng_agent, resident, agent=True)
             by_sms(case, resident, 5)
-        stats = queries.month_stats(month="2026-09", on=dt.date(2026, 9, 30))
+        stats = queries.stats(period="2026-09", on=dt.date(2026, 9, 30))
         (village,) = stats.org_units
         assert village.name.startswith("保成社区") and village.stars == 5

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from tests import factories
 from tests.apiclient import api_as, body
@@ -129,3 +130,39 @@ def test_rows_follow_the_viewer_scope(case_data, people):
     )
     assert {p.name for p in qs} == {"王一"}
     assert body  # the helper is shared with the API tests
+
+
+def test_values_page_breaks_down_as_the_api_does(street_clerk, case_data):
+    """按服务中心: the page's rows are the API's `by=centre` rows (one library call); only the
+    breakdowns the indicator offers are in the selector; English labels with `en`."""
+    client = _login(street_clerk)
+    query = {"code": "cases.on_time_rate", "org_unit": DAZHI_STREET, "period": PERIOD}
+    api = api_as(street_clerk).get(f"{API}cases.on_time_rate/values/", {**query, "by": "centre"})
+    assert api.status_code == 200 and api.data["children"]
+    page = client.get("/indicators/values/", {**query, "by": "centre"})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert '<option value="centre" selected>按服务中心</option>' in html
+    assert '<option value="department">按部门</option>' in html and "按事项" in html
+    assert "受理单位" in html  # the first column names the breakdown
+    for child in api.data["children"]:
+        assert child["name"] in html
+        assert f"{child['numerator']}</td><td>{child['denominator']}</td>" in html
+    # Drill-down into one centre's rows: the cases that centre closed on time.
+    first = api.data["children"][0]
+    rows = client.get(
+        "/indicators/values/", {**query, "by": "centre", "key": first["code"], "part": "numerator"}
+    ).content.decode()
+    assert f"共 {first['numerator']} 条" in rows
+    # A population figure has no centre: only 按区划, and asking for one says why.
+    people = client.get(
+        "/indicators/values/",
+        {"code": "registry.elderly_60", "org_unit": DAZHI_STREET, "period": PERIOD, "by": "centre"},
+    ).content.decode()
+    assert "按服务中心" not in people and "不能按受理单位分列" in people
+    # (The page activates English for the request; the override restores the language after.)
+    with translation.override("zh-hans"):
+        english = client.get(
+            "/indicators/values/", {**query, "by": "department"}, HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+    assert "By department" in english and "By area" in english

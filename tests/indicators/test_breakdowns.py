@@ -9,12 +9,14 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bianmin.cases.models import Case
 from bianmin.indicators import breakdowns, engine, library
 from bianmin.indicators.library import Period
+from bianmin.indicators.units import unit
 from tests import factories
 from tests.apiclient import api_as
 from tests.conftest import BAOCHENG, DAZHI_STREET, WANNIAN
@@ -232,3 +234,58 @@ def test_quarter_state_is_taken_at_its_end(people):
     q = engine.values("registry.population", division=DAZHI_STREET, period="2026-Q4")
     dec = engine.values("registry.population", division=DAZHI_STREET, period="2026-12")
     assert q == dec
+
+
+def test_the_engine_tells_a_where_the_area_it_computes(case_data):
+    """`period.area` is the prefix of the unit asked for (the area table, the drill-down rows,
+    a breakdown narrowed to a unit), "" for the whole data: health's subqueries restrict
+    themselves to it. It changes no figure and is not part of a period's identity."""
+    seen: list[str] = []
+
+    def where(period: Period):
+        from django.db.models import Q
+
+        seen.append(period.area)
+        return Q()
+
+    code = "cases.test_area_probe"
+    library.register(
+        library.Indicator(
+            code=code,
+            name="probe",
+            unit="件",
+            formula="probe",
+            measure=library.Measure("cases.Case", date="submitted_at", where=where),
+        ),
+        source="tests",
+    )
+    try:
+        baocheng = engine.values(code, division=BAOCHENG, period=PERIOD)[BAOCHENG]
+        assert seen[-1] == unit(BAOCHENG).prefix and baocheng.value == 3
+        engine.table([code], root="420100", period=PERIOD)
+        assert seen[-1] == "4201"
+        list(engine.rows(code, division=WANNIAN, period=PERIOD))
+        assert seen[-1] == unit(WANNIAN).prefix
+        breakdowns.breakdown([code], by="centre", division=DAZHI_STREET, period=PERIOD)
+        assert seen[-1] == unit(DAZHI_STREET).prefix == "420102002"
+        breakdowns.breakdown([code], by="centre", period=PERIOD)
+        assert seen[-1] == ""
+    finally:
+        library.unregister(code)
+    assert Period.parse("2026-10").within("420102") == Period.parse("2026-10")
+
+
+def test_a_prefix_is_also_a_range(case_data):
+    """prefix_q says “starts with” and the same as an index range, carrying over nines."""
+    from bianmin.indicators.units import prefix_q
+
+    q = prefix_q("area_code", "420109")
+    assert ("area_code__lt", "42011") in q.children and ("area_code__gte", "420109") in q.children
+    assert ("area_code__lt", "5") in prefix_q("area_code", "4999").children
+    assert prefix_q("area_code", "99").children == [("area_code__startswith", "99")]
+    assert prefix_q("area_code", "") == Q()
+    in_baocheng = Case.unscoped.filter(prefix_q("area_code", unit(BAOCHENG).prefix))
+    assert in_baocheng.count() == 4  # the three October cases and the September one
+    assert set(in_baocheng) == set(
+        Case.unscoped.filter(area_code__startswith=unit(BAOCHENG).prefix)
+    )

@@ -49,9 +49,18 @@ EXPECTED = {
     "cases.running": {CITY: 1, BAOCHENG: 1, WANNIAN: 0},
     "cases.red_light": {CITY: 0},
     "cases.yellow_light": {CITY: 0},
+    "cases.green_light": {CITY: 1, BAOCHENG: 1, WANNIAN: 0},
     "evaluation.ratings": {CITY: 4, BAOCHENG: 3},
     "evaluation.satisfaction_rate": {CITY: Decimal("50.00"), BAOCHENG: Decimal("66.67")},
     "evaluation.bad_ratings": {CITY: 2, WANNIAN: 1},
+    # Per level: Baocheng 5, 1, 3 (in October), Wannian 2.
+    "evaluation.very_satisfied": {CITY: 1, BAOCHENG: 1, WANNIAN: 0},
+    "evaluation.satisfied": {CITY: 0},
+    "evaluation.basically_satisfied": {CITY: 1, BAOCHENG: 1},
+    "evaluation.dissatisfied": {CITY: 1, WANNIAN: 1, BAOCHENG: 0},
+    "evaluation.very_dissatisfied": {CITY: 1, BAOCHENG: 1},
+    # The ratings are stored directly, without the service that opens rectification tasks.
+    "evaluation.rectification_tasks": {CITY: 0},
     "evaluation.rectification_on_time_rate": {CITY: None},
     "evaluation.complaints": {CITY: 0},
     "evaluation.complaints_founded": {CITY: 0},

@@ -153,7 +153,7 @@ def running_cases(db):
 
 
 def test_overdue_by_department_from_the_library(running_cases):
-    from bianmin.cases.queries import counts_by_department
+    from bianmin.cases.queries import counts_by
 
     district = Division.objects.get(code="420102")
     month = periods.containing(periods.MONTHLY, timezone.localdate())
@@ -163,9 +163,9 @@ def test_overdue_by_department_from_the_library(running_cases):
         ("RS", 1, 0, 1),
     ]
     assert got[1]["name"] == "人力资源和社会保障局"
-    # The supervision read model, narrowed to the district, says the same.
+    # The supervision page of a district supervisor says the same.
     with acting_in(Scope(area_prefix=district.prefix)):
-        rows = counts_by_department(start=month.start, end=month.end)
+        rows = counts_by("department", period=month.key)
     assert [
         (r["department"], r["red"], r["yellow"], r["running"])
         for r in rows

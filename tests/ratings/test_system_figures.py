@@ -61,34 +61,41 @@ def test_month_from_cases_and_ratings(clock, cases, dazhi_clerk, resident, setti
     assert rating.total == Decimal("76.0") and rating.stars == 3
 
 
-# --- the library's figures by centre are those of the supervision / 好差评 read models --------
+# --- the ratings' figures by centre are those the supervision / 好差评 dashboards show --------
+
+
+# A centre with nothing running and nothing closed in the month has no supervision row.
+NO_CONDUCT = {"closed": 0, "closed_on_time": 0, "rate": None, "points": None}
 
 
 def _from_read_models(month: str, on: dt.date) -> dict[str, dict[str, dict]]:
-    """The system figures as ratings computed them before the indicator library had a
-    breakdown by centre: cases.queries.counts_by_centre and evaluation.queries.by_org_unit (both
-    still serve the supervision and 好差评 dashboards)."""
+    """The figures the supervision and 好差评 dashboards show per centre (system-wide: no
+    viewer scope), as the star ratings score them: cases.queries.counts_by and
+    evaluation.queries.by_org_unit — all three read the indicator library, so they agree."""
     from bianmin.cases import queries as case_queries
     from bianmin.evaluation import queries as evaluation_queries
+    from bianmin.indicators.library import Period
     from bianmin.ratings import scheme
-    from bianmin.ratings.services.common import month_bounds
 
     def rate(value):
         return None if value is None else Decimal(str(value))
 
-    start, end = month_bounds(month)
+    period = Period.parse(month).as_of(on)
     figures: dict[str, dict[str, dict]] = {}
-    for row in case_queries.counts_by_centre(start=start, end=end):
+    for row in case_queries.counts_by("centre", period=period):
         if row["centre"] is None:
             continue
-        r = rate(row["on_time_rate"])
+        # The ratings write the conduct rate as Python's float rounding gives it ("1.0").
+        r = rate(None if row["on_time_rate"] is None else float(row["on_time_rate"]))
         figures.setdefault(row["centre"], {})["conduct"] = {
             "closed": row["closed"],
             "closed_on_time": row["closed_on_time"],
             "rate": str(r) if r is not None else None,
             "points": str(scheme.one_decimal(r * 20)) if r is not None else None,
         }
-    for fig in evaluation_queries.by_org_unit(start=start, end=end, on=on):
+    for fig in evaluation_queries.by_org_unit(period=period):
+        if fig.key is None:
+            continue
         entry = figures.setdefault(fig.key, {})
         r = fig.on_time_rate
         entry["service"] = {
@@ -105,6 +112,8 @@ def _from_read_models(month: str, on: dt.date) -> dict[str, dict[str, dict]]:
             "stars": fig.stars,
             "points": str(scheme.POINTS_PER_STAR * fig.stars) if fig.stars else None,
         }
+    for entry in figures.values():
+        entry.setdefault("conduct", NO_CONDUCT)
     return figures
 
 
@@ -117,7 +126,7 @@ october = evaluation_stats.october  # the 好差评 month of known figures
     "on",
     [dt.date(2026, 10, 12), dt.date(2026, 10, 20)],  # the day of the bad reviews, and after
 )
-def test_library_by_centre_equals_the_read_models(october, settings, on):
+def test_ratings_by_centre_equal_the_dashboards(october, settings, on):
     """大智: eight ratings (one bad review answered in time, one left past its limit), a founded
     complaint, eight cases closed; 民族街: one October rating. Same figures both ways, so the
     same scores."""
@@ -141,14 +150,15 @@ def test_library_by_centre_equals_the_read_models(october, settings, on):
 
 
 def test_september_and_october_closures(clock, cases, dazhi_clerk, resident):
-    """Cases closed in September count for September only, as in counts_by_centre."""
+    """Cases closed in September count for September only, as on the supervision page."""
     from bianmin.ratings.services.months import system_figures
 
     case = cases.closed(dazhi_clerk, resident)
     centre = case.org_unit_id
     for month, on in (("2026-09", dt.date(2026, 10, 5)), ("2026-10", dt.date(2026, 11, 5))):
         old = _from_read_models(month, on)
-        assert system_figures(month=month, on=on)[centre]["conduct"] == old[centre]["conduct"]
+        shown = old.get(centre, {"conduct": NO_CONDUCT})["conduct"]
+        assert system_figures(month=month, on=on)[centre]["conduct"] == shown
     assert (
         system_figures(month="2026-09", on=dt.date(2026, 10, 5))[centre]["conduct"]["closed"] == 1
     )

@@ -1,16 +1,18 @@
-"""Read models for cases: work lists, the case file, and supervision (电子监察) counts.
+"""Read models for cases: work lists, the case file, and supervision (电子监察) figures.
 
-Everything goes through `Case.objects`, so the acting user's scope applies to every list and
-every count without the caller doing anything. Count tables are one grouped query each.
+Every list goes through `Case.objects`, so the acting user's scope applies without the caller
+doing anything. The supervision figures (lights, closures, on-time rate by department and by
+centre) are the indicator library's, computed over the same scoped rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from bianmin.cases.models import (
     CLOCK_STATES,
@@ -21,10 +23,13 @@ from bianmin.cases.models import (
     Review,
     ReviewStatus,
     StaffAbsence,
-    WarningLevel,
 )
 from bianmin.cases.services.precheck import Outcome, precheck
 from bianmin.cases.services.rules import applicant_of, item_of
+from bianmin.core.scope import Scope, current_scope
+from bianmin.indicators import breakdowns
+from bianmin.indicators.engine import Value
+from bianmin.indicators.library import CENTRE, DEPARTMENT, Period
 from bianmin.registry.models import Staff
 from bianmin.sharing.services.materials import fetched_of
 
@@ -121,85 +126,138 @@ def pledges_overdue(on: dt.date) -> QuerySet[DeficiencyPledge]:
     )
 
 
-# --- supervision counts ---------------------------------------------------------------------
+# --- supervision counts: from the indicator library ------------------------------------------
+
+# The figures of the 电子监察 dashboard, by department and by centre: the library's declarations
+# (indicators/builtin/cases.py), so a figure is the same here, in the ledger and the API.
+RUNNING, GREEN, YELLOW, RED = (
+    "cases.running",
+    "cases.green_light",
+    "cases.yellow_light",
+    "cases.red_light",
+)
+ON_TIME_RATE = "cases.on_time_rate"
+SUPERVISION_CODES = (RUNNING, GREEN, YELLOW, RED, ON_TIME_RATE)
 
 
-def _count_table(group: tuple[str, ...], start: dt.date, end: dt.date) -> list[dict[str, Any]]:
-    # A case returned before acceptance has no time limit yet: not "running".
-    running = Q(status__in=CLOCK_STATES, due_date__isnull=False)
-    closed = Q(status=CaseStatus.CLOSED, closed_on__gte=start, closed_on__lte=end)
-    rows = (
-        Case.objects.order_by()
-        .values(*group)
-        .annotate(
-            running=Count("pk", filter=running),
-            green=Count("pk", filter=running & Q(warning_level=WarningLevel.GREEN)),
-            yellow=Count("pk", filter=running & Q(warning_level=WarningLevel.YELLOW)),
-            red=Count("pk", filter=running & Q(warning_level=WarningLevel.RED)),
-            closed=Count("pk", filter=closed),
-            closed_on_time=Count("pk", filter=closed & Q(closed_on__lte=F("due_date"))),
-        )
-        .order_by(*group)
-    )
-    result = []
-    for row in rows:
-        row["on_time_rate"] = (
-            round(row["closed_on_time"] / row["closed"], 4) if row["closed"] else None
-        )
-        result.append(row)
-    return result
+def _viewer(scope: Scope | None) -> Scope | None:
+    """The scope given, else the current one (a request's; none in the CLI: every row) — the
+    figures follow the same rule as the lists."""
+    return scope if scope is not None else current_scope.get()
 
 
-def counts_by_department(*, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
-    """Per handling department: running cases by warning level; closed in [start, end] and
-    how many of those on or before their due date."""
-    rows = _count_table(("item__department_id", "item__department__name"), start, end)
-    for row in rows:
-        row["department"] = row.pop("item__department_id")
-        row["department_name"] = row.pop("item__department__name")
-    return rows
+def _count(value: Value) -> int:
+    return int(value.numerator)
 
 
-def counts_by_centre(*, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
-    """The same per accepting centre (online applications not yet accepted have none)."""
-    rows = _count_table(("org_unit_id", "org_unit__name"), start, end)
-    for row in rows:
-        row["centre"] = row.pop("org_unit_id")
-        row["centre_name"] = row.pop("org_unit__name")
-    return rows
+RATE_PLACES = Decimal("0.0001")  # a percentage with two decimals, as a fraction
 
 
-def on_time_rate(*, start: dt.date, end: dt.date) -> dict[str, Any]:
-    """按时办结率: closed in [start, end] on or before the due date / closed in [start, end]."""
-    closed = Q(status=CaseStatus.CLOSED, closed_on__gte=start, closed_on__lte=end)
-    totals = Case.objects.order_by().aggregate(
-        closed=Count("pk", filter=closed),
-        on_time=Count("pk", filter=closed & Q(closed_on__lte=F("due_date"))),
-    )
-    totals["rate"] = round(totals["on_time"] / totals["closed"], 4) if totals["closed"] else None
-    return totals
+def _fraction(value: Value) -> Decimal | None:
+    """The library's percentage as a rate 0–1 (what the pages' `pct` filter and the API's
+    `on_time_rate` have always shown), not recomputed."""
+    return None if value.value is None else (value.value / 100).quantize(RATE_PLACES)
+
+
+def _row(got: dict[str, dict[str, Value]], key: str) -> dict[str, Any]:
+    on_time = got[ON_TIME_RATE][key]
+    return {
+        "running": _count(got[RUNNING][key]),
+        "green": _count(got[GREEN][key]),
+        "yellow": _count(got[YELLOW][key]),
+        "red": _count(got[RED][key]),
+        "closed": int(on_time.denominator or 0),
+        "closed_on_time": int(on_time.numerator),
+        "on_time_rate": _fraction(on_time),
+    }
+
+
+def counts_by(by: str, *, period: Period, scope: Scope | None = None) -> list[dict[str, Any]]:
+    """Per handling department (`by="department"`) or accepting centre ("centre"): running
+    cases by warning light (now), closed in the period and how many on time — the library's
+    breakdown over the rows `scope` (default: the current scope) sees. Key "" = no centre
+    (online applications not yet accepted)."""
+    got = breakdowns.breakdown(SUPERVISION_CODES, by=by, period=period, scope=_viewer(scope))
+    keys = list(got[RUNNING])
+    names = breakdowns.names(by, keys)
+    # The rows keep the shape the pages, the exports and the API have always had.
+    field = "department" if by == DEPARTMENT else "centre"
+    return [
+        {field: key or None, f"{field}_name": names[key] if key else None, **_row(got, key)}
+        for key in keys
+    ]
+
+
+def supervision_totals(*, period: Period, scope: Scope | None = None) -> dict[str, Any]:
+    """The same figures over everything `scope` sees (the dashboard's head and totals row)."""
+    got = breakdowns.total(SUPERVISION_CODES, period=period, scope=_viewer(scope))
+    return _row({code: {"": value} for code, value in got.items()}, "")
+
+
+def on_time_by_month(*, last: Period, months: int = 12, scope: Scope | None = None) -> list[dict]:
+    """按时办结率 for each of the `months` months up to `last` that had closures — the
+    library's cases.on_time_rate month by month (one aggregate query per month)."""
+    first = last
+    for _i in range(months - 1):
+        first = first.previous()
+    rows = []
+    month = first
+    while True:
+        got = breakdowns.total([ON_TIME_RATE], period=month, scope=_viewer(scope))
+        value = got[ON_TIME_RATE]
+        closed = int(value.denominator or 0)
+        if closed:
+            on_time = int(value.numerator)
+            rows.append(
+                {
+                    "month": str(month),
+                    "closed": closed,
+                    "on_time": on_time,
+                    "late": closed - on_time,
+                    "rate": _fraction(value),
+                }
+            )
+        if month == last:
+            return rows
+        month = month.next()
 
 
 @dataclass(frozen=True)
 class Supervision:
-    start: dt.date
-    end: dt.date
+    period: Period
     by_department: list[dict[str, Any]]
     by_centre: list[dict[str, Any]]
-    on_time: dict[str, Any]
+    totals: dict[str, Any]
+    # Lengths of the dashboard's work lists (each links to its list), not indicators.
     over_max_visits: int
     pledges_overdue: int
     awaiting_precheck: int
 
+    @property
+    def start(self) -> dt.date:
+        return self.period.start
 
-def supervision(*, start: dt.date, end: dt.date, on: dt.date) -> Supervision:
-    """Everything the 电子监察 dashboard shows, in six queries whatever the data size."""
+    @property
+    def end(self) -> dt.date:
+        return self.period.end
+
+    @property
+    def on_time(self) -> dict[str, Any]:
+        t = self.totals
+        return {"closed": t["closed"], "on_time": t["closed_on_time"], "rate": t["on_time_rate"]}
+
+
+def supervision(*, period: str | Period, on: dt.date, scope: Scope | None = None) -> Supervision:
+    """Everything the 电子监察 dashboard shows for `period` (a month, quarter or year): the
+    figures from the indicator library over what the viewer sees (`scope`, default the
+    current one), the work-list lengths from the lists themselves."""
+    period = Period.parse(period)
+    scope = _viewer(scope)
     return Supervision(
-        start=start,
-        end=end,
-        by_department=counts_by_department(start=start, end=end),
-        by_centre=counts_by_centre(start=start, end=end),
-        on_time=on_time_rate(start=start, end=end),
+        period=period,
+        by_department=counts_by(DEPARTMENT, period=period, scope=scope),
+        by_centre=counts_by(CENTRE, period=period, scope=scope),
+        totals=supervision_totals(period=period, scope=scope),
         over_max_visits=Case.objects.filter(visit_count__gt=F("item__max_visits")).count(),
         pledges_overdue=pledges_overdue(on).count(),
         awaiting_precheck=Case.objects.filter(status=CaseStatus.SUBMITTED).count(),

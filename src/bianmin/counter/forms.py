@@ -7,7 +7,6 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bianmin.cases.models import (
@@ -243,16 +242,3 @@ class CaseSearchForm(SearchForm):
     warning_level = forms.ChoiceField(
         label=_("预警"), required=False, choices=_BLANK + WarningLevel.choices
     )
-
-
-class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("起始日期"), required=False, widget=_DATE)
-    end = forms.DateField(label=_("截止日期"), required=False, widget=_DATE)
-
-    def period(self):
-        """[start, end]: this month so far unless given."""
-        today = timezone.localdate()
-        data = self.cleaned_data if self.is_valid() else {}
-        start = data.get("start") or today.replace(day=1)
-        end = data.get("end") or today
-        return (start, end) if start <= end else (end, start)

@@ -1,16 +1,14 @@
 """Reads the counter pages need beyond `bianmin.cases.queries`: the search box, the lists of
-"my work" by role, the month-by-month on-time rate and the extension requests.
+"my work" by role and the extension requests (the month-by-month on-time rate is the
+indicator library's: `cases.queries.on_time_by_month`).
 
 Everything starts from `Case.objects` (or filters by it), so the user's scope applies."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from bianmin.cases import queries as case_queries
 from bianmin.cases.models import (
@@ -98,34 +96,3 @@ def pending_extensions() -> QuerySet[Extension]:
         .select_related("case__item", "requested_by__org_unit")
         .order_by("requested_at", "id")
     )
-
-
-def on_time_by_month(*, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
-    """按时办结率 per month of closure, in one grouped query (the same rule as
-    `cases.queries.on_time_rate`: closed on or before the due date)."""
-    rows = (
-        Case.objects.filter(status=CaseStatus.CLOSED, closed_on__gte=start, closed_on__lte=end)
-        .order_by()
-        .annotate(month=TruncMonth("closed_on"))
-        .values("month")
-        .annotate(
-            closed=Count("pk"),
-            on_time=Count("pk", filter=Q(closed_on__lte=F("due_date"))),
-        )
-        .order_by("month")
-    )
-    result = []
-    for row in rows:
-        month = row["month"]
-        row["month"] = month.strftime("%Y-%m") if month else ""
-        row["late"] = row["closed"] - row["on_time"]
-        row["rate"] = round(row["on_time"] / row["closed"], 4) if row["closed"] else None
-        result.append(row)
-    return result
-
-
-def year_start(day: dt.date) -> dt.date:
-    """The first day of the month eleven months before `day` (a twelve-month window)."""
-    month = day.month - 11
-    year = day.year + (month - 1) // 12
-    return dt.date(year, (month - 1) % 12 + 1, 1)

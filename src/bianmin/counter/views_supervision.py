@@ -1,12 +1,14 @@
 """电子监察 for supervisors: cases by warning level (黄灯 / 红灯), counts by department and by
-centre (one grouped query each), the on-time rate month by month, cases over their item's
-最多跑一次 limit, overdue 容缺 pledges, and the extension requests waiting for approval.
-Every table exports to Excel (audited)."""
+centre, the on-time rate month by month — all from the indicator library over what the viewer
+sees, for a month, quarter or year (this month by default) — and the work lists: red and
+yellow cases, cases over their item's 最多跑一次 limit, overdue 容缺 pledges, the extension
+requests waiting for approval. Every table exports to Excel (audited)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,19 +25,21 @@ from bianmin.cases.services import deadlines
 from bianmin.core.excel import export_filename, xlsx_response
 from bianmin.counter import exports, queries
 from bianmin.counter.common import SUPERVISION, actor_of, error_text, roles_required
-from bianmin.counter.forms import ExtensionDecisionForm, PeriodForm
+from bianmin.counter.forms import ExtensionDecisionForm
+from bianmin.indicators.library import CENTRE, DEPARTMENT, Period
+from bianmin.indicators.selector import period_choices, selected_period
 from bianmin.workbench.common import paginate
 
 PREVIEW = 10
 
 
-def _period(request: HttpRequest) -> tuple[PeriodForm, Any, Any]:
-    form = PeriodForm(request.GET or None)
-    start, end = form.period()
-    if not form.is_bound:
-        # Show the period the figures are for, not an empty date box.
-        form = PeriodForm(initial={"start": start, "end": end})
-    return form, start, end
+def _period(request: HttpRequest) -> tuple[Period, str]:
+    return selected_period(request.GET.get("period"), timezone.localdate())
+
+
+def _months_to(period: Period, today) -> Period:
+    """The last month of the twelve-month table: the period's, or this month if later."""
+    return Period.of(min(period.end, today))
 
 
 def warning_cases(level: str):
@@ -46,28 +50,25 @@ def warning_cases(level: str):
 @require_GET
 @roles_required(SUPERVISION)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    form, start, end = _period(request)
+    period, error = _period(request)
     today = timezone.localdate()
-    report = case_queries.supervision(start=start, end=end, on=today)
+    report = case_queries.supervision(period=period, on=today, scope=request.scope)
     context = {
-        "form": form,
-        "start": start,
-        "end": end,
+        "period": period,
+        "period_choices": period_choices(period, today),
+        "error": error,
         "report": report,
-        "months": queries.on_time_by_month(start=queries.year_start(today), end=today),
+        "months": case_queries.on_time_by_month(
+            last=_months_to(period, today), scope=request.scope
+        ),
         "red": list(warning_cases(WarningLevel.RED)[:PREVIEW]),
         "yellow": list(warning_cases(WarningLevel.YELLOW)[:PREVIEW]),
         "extensions": list(queries.pending_extensions()[:PREVIEW]),
         "decision_form": ExtensionDecisionForm(),
-        "totals": _totals(report.by_department),
-        "query": request.GET.urlencode(),
+        "totals": report.totals,
+        "query": urlencode({"period": str(period)}),
     }
     return render(request, "counter/supervision.html", context)
-
-
-def _totals(rows: list[dict[str, Any]]) -> dict[str, int]:
-    keys = ("running", "green", "yellow", "red", "closed", "closed_on_time")
-    return {k: sum(r[k] for r in rows) for k in keys}
 
 
 # --- the full lists -------------------------------------------------------------------------
@@ -103,22 +104,22 @@ def listing(request: HttpRequest, kind: str) -> HttpResponse:
 # --- Excel ----------------------------------------------------------------------------------
 
 
-def _table(kind: str, start, end, on) -> tuple[str, list, Any]:
+def _table(kind: str, period: Period, on, scope) -> tuple[str, list, Any]:
     """(title, columns, rows) of one exportable table."""
     if kind in ("departments", "centres"):
         if kind == "departments":
             return (
-                f"按部门统计_{start}_{end}",
+                f"按部门统计_{period}",
                 exports.DEPARTMENT_COLUMNS,
-                case_queries.counts_by_department(start=start, end=end),
+                case_queries.counts_by(DEPARTMENT, period=period, scope=scope),
             )
         return (
-            f"按受理单位统计_{start}_{end}",
+            f"按受理单位统计_{period}",
             exports.CENTRE_COLUMNS,
-            case_queries.counts_by_centre(start=start, end=end),
+            case_queries.counts_by(CENTRE, period=period, scope=scope),
         )
     if kind == "months":
-        rows = queries.on_time_by_month(start=queries.year_start(on), end=on)
+        rows = case_queries.on_time_by_month(last=_months_to(period, on), scope=scope)
         return "按月按时办结率", exports.MONTH_COLUMNS, rows
     if kind == "pledges":
         return "容缺承诺逾期", exports.PLEDGE_COLUMNS, case_queries.pledges_overdue(on)
@@ -130,9 +131,9 @@ def _table(kind: str, start, end, on) -> tuple[str, list, Any]:
 @require_GET
 @roles_required(SUPERVISION)
 def export(request: HttpRequest, table: str) -> HttpResponse:
-    _form, start, end = _period(request)
+    period, _error = _period(request)
     on = timezone.localdate()
-    filters = {"start": start.isoformat(), "end": end.isoformat(), "table": table}
+    filters = {"period": str(period), "table": table}
     if table in ("red", "yellow", "visits"):
         title = str(LISTS[table][0])
         cases = LISTS[table][1](on)
@@ -143,7 +144,7 @@ def export(request: HttpRequest, table: str) -> HttpResponse:
             ),
         )
         return response
-    title, columns, rows = _table(table, start, end, on)
+    title, columns, rows = _table(table, period, on, request.scope)
     response, _count = xlsx_response(
         export_filename(title),
         lambda target: exports.export_rows(

@@ -16,7 +16,7 @@ from bianmin.core.audit import Actor
 from bianmin.core.excel import Column, write_xlsx
 from bianmin.core.models import AuditAction
 from bianmin.evaluation.models import Complaint, RectificationTask
-from bianmin.evaluation.queries import Figures, MonthStats
+from bianmin.evaluation.queries import Figures, Stats
 
 
 def percent(value: Decimal | None) -> float | str:
@@ -96,9 +96,9 @@ def _record(actor: Actor, object_type: str, label: str, count: int, changes: dic
     )
 
 
-def export_stats(*, actor: Actor, stats: MonthStats, table: str, target: IO[bytes]) -> int:
+def export_stats(*, actor: Actor, stats: Stats, table: str, target: IO[bytes]) -> int:
     title, attr, columns = TABLES[table]
-    what = f"好差评月度统计 {stats.month} {title}"
+    what = f"好差评统计 {stats.month} {title}"
     rows = [*getattr(stats, attr), stats.totals]
     count = write_xlsx(
         target,
@@ -107,7 +107,7 @@ def export_stats(*, actor: Actor, stats: MonthStats, table: str, target: IO[byte
         rows=rows,
         note=_note(actor, what),
     )
-    _record(actor, "evaluation_stats", what, count - 1, {"month": stats.month, "table": table})
+    _record(actor, "evaluation_stats", what, count - 1, {"period": stats.month, "table": table})
     return count
 
 

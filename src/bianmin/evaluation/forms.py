@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bianmin.core.scope import Scope
@@ -154,13 +153,3 @@ class FeedbackForm(forms.Form):
     notes = forms.CharField(
         label=_("回访情况"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-
-
-class MonthForm(forms.Form):
-    month = forms.CharField(
-        label=_("月份"), required=False, widget=forms.TextInput(attrs={"type": "month"})
-    )
-
-    def selected(self) -> str:
-        value = self.data.get("month") or ""
-        return value or f"{timezone.localdate():%Y-%m}"

@@ -1,9 +1,7 @@
-"""Read models: task and complaint lists, histories, and the monthly figures (电子监察) per
-staff member, per centre/unit and per department, with the centres' stars.
-
-Every figure is a grouped query over one table (ratings, joined 1:1 to their task; staff
-ratings; complaints): two queries per table of the dashboard, however many rows. Rows come
-through the scoped managers, so a supervisor sees their own area's figures.
+"""Read models: task and complaint lists, histories, and the figures of the 好差评 dashboard
+for a month, quarter or year — per centre/unit and per department (with the centres' stars)
+and the totals from the indicator library (`evaluation.*` indicators) over the rows the viewer
+sees; per staff member from their own ratings (the library has no per-person breakdown).
 """
 
 from __future__ import annotations
@@ -17,12 +15,12 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from bianmin.core.scope import Scope, current_scope
 from bianmin.evaluation import stars as star_rule
 from bianmin.evaluation.models import (
     RUNNING,
     Complaint,
     LoopStep,
-    Rating,
     RatingLevel,
     RectificationTask,
     StaffRating,
@@ -30,6 +28,9 @@ from bianmin.evaluation.models import (
     overdue_q,
 )
 from bianmin.evaluation.services.common import error, setting
+from bianmin.indicators import breakdowns, services
+from bianmin.indicators.engine import Value
+from bianmin.indicators.library import CENTRE, DEPARTMENT, Period
 
 LEVELS = tuple(RatingLevel.values)  # 5 … 1
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -91,7 +92,7 @@ def history(*, task: RectificationTask | None = None, complaint: Complaint | Non
     return list(LoopStep.objects.filter(**owner).order_by("at", "id"))
 
 
-# --- the monthly figures --------------------------------------------------------------------
+# --- the figures: from the indicator library -------------------------------------------------
 
 
 def _rate(part: int, whole: int) -> Decimal | None:
@@ -102,7 +103,8 @@ def _rate(part: int, whole: int) -> Decimal | None:
 
 @dataclass
 class Figures:
-    """One row of a monthly table (or the month's totals)."""
+    """One row of a table (or the period's totals). The centre, department and total rows are
+    the indicator library's figures; the staff rows are the staff members' own ratings."""
 
     key: Any
     name: str
@@ -115,108 +117,112 @@ class Figures:
     complaints: int = 0
     complaints_founded: int = 0
     complaints_overdue: int = 0
+    satisfied: int = 0
+    bad: int = 0
+    # (非常满意 + 满意 + 基本满意) / all ratings, 0–1.
+    satisfaction_rate: Decimal | None = None
+    # Rectifications answered in time / those whose outcome is known (answered, or past their
+    # deadline): a task still within its limit counts for neither. 0–1.
+    on_time_rate: Decimal | None = None
     rated_centre: bool = False
     stars: int | None = None
-
-    @property
-    def satisfied(self) -> int:
-        return sum(self.by_level[level] for level in (5, 4, 3))
-
-    @property
-    def bad(self) -> int:
-        return self.by_level[2] + self.by_level[1]
-
-    @property
-    def satisfaction_rate(self) -> Decimal | None:
-        """(非常满意 + 满意 + 基本满意) / all ratings."""
-        return _rate(self.satisfied, self.ratings)
-
-    @property
-    def on_time_rate(self) -> Decimal | None:
-        """Rectifications answered in time / those whose outcome is known (answered, or past
-        their deadline): a task still within its limit counts for neither."""
-        return _rate(self.on_time, self.on_time + self.overdue)
 
     @property
     def levels(self) -> list[int]:
         return [self.by_level[level] for level in LEVELS]
 
 
-def _rating_counts(on: dt.date, task: str) -> dict[str, Count]:
-    """Counts over rating rows; `task` is the path to the rating's task ("task__")."""
-    answered = Q(**{f"{task}answered_at__isnull": False, f"{task}late": False}) & ~Q(
-        **{f"{task}status__in": RUNNING}
+# The library's codes behind the columns (indicators/builtin/evaluation.py).
+LEVEL_CODES = {
+    5: "evaluation.very_satisfied",
+    4: "evaluation.satisfied",
+    3: "evaluation.basically_satisfied",
+    2: "evaluation.dissatisfied",
+    1: "evaluation.very_dissatisfied",
+}
+RATINGS = "evaluation.ratings"
+SATISFACTION = "evaluation.satisfaction_rate"
+BAD = "evaluation.bad_ratings"
+TASKS = "evaluation.rectification_tasks"
+RECTIFIED = "evaluation.rectification_on_time_rate"
+COMPLAINTS = "evaluation.complaints"
+FOUNDED = "evaluation.complaints_founded"
+COMPLAINTS_OVERDUE = "evaluation.complaints_overdue"
+RATING_CODES = (RATINGS, *LEVEL_CODES.values(), SATISFACTION, BAD, TASKS, RECTIFIED)
+COMPLAINT_CODES = (COMPLAINTS, FOUNDED, COMPLAINTS_OVERDUE)
+
+
+RATE_PLACES = Decimal("0.0001")  # a percentage with two decimals, as a fraction
+
+
+def _fraction(value: Value) -> Decimal | None:
+    """The library's percentage as the 0–1 rate the page, exports and API show."""
+    return None if value.value is None else (value.value / 100).quantize(RATE_PLACES)
+
+
+def _library_figures(got: dict[str, Value], key: Any, name: str) -> Figures:
+    n = {code: int(v.numerator) for code, v in got.items()}
+    rectified = got[RECTIFIED]
+    on_time = int(rectified.numerator)
+    return Figures(
+        key=key,
+        name=name,
+        by_level={level: n[code] for level, code in LEVEL_CODES.items()},
+        ratings=n[RATINGS],
+        tasks=n[TASKS],
+        on_time=on_time,
+        overdue=int(rectified.denominator or 0) - on_time,
+        complaints=n[COMPLAINTS],
+        complaints_founded=n[FOUNDED],
+        complaints_overdue=n[COMPLAINTS_OVERDUE],
+        satisfied=n[SATISFACTION],
+        bad=n[BAD],
+        satisfaction_rate=_fraction(got[SATISFACTION]),
+        on_time_rate=_fraction(rectified),
     )
-    counts = {f"l{level}": Count("pk", filter=Q(level=level)) for level in LEVELS}
-    return {
-        **counts,
-        "n": Count("pk"),
-        "tasks": Count(f"{task}id"),
-        "on_time": Count("pk", filter=answered),
-        "overdue": Count("pk", filter=overdue_q(on, task)),
-    }
 
 
-def _complaint_counts(on: dt.date) -> dict[str, Count]:
-    return {
-        "n": Count("pk"),
-        "founded": Count("pk", filter=Q(founded=True)),
-        "overdue": Count("pk", filter=overdue_q(on)),
-    }
+def _viewer(scope: Scope | None) -> Scope | None:
+    """The scope given, else the current one (none in the CLI: every row)."""
+    return scope if scope is not None else current_scope.get()
 
 
-def _fill_ratings(fig: Figures, row: dict[str, Any]) -> None:
-    fig.by_level = {level: row[f"l{level}"] for level in LEVELS}
-    fig.ratings, fig.tasks = row["n"], row["tasks"]
-    fig.on_time, fig.overdue = row["on_time"], row["overdue"]
-
-
-def _fill_complaints(fig: Figures, row: dict[str, Any]) -> None:
-    fig.complaints, fig.complaints_founded = row["n"], row["founded"]
-    fig.complaints_overdue = row["overdue"]
-
-
-def _table(
-    rating_rows, complaint_rows, *, key: str, name: str, unit: str | None = None
-) -> list[Figures]:
-    table: dict[Any, Figures] = {}
-    for row in rating_rows:
-        fig = table.setdefault(
-            row[key], Figures(row[key], row[name] or "—", row[unit] if unit else "")
+def _breakdown(by: str, period: Period, scope: Scope | None) -> list[Figures]:
+    """One row per centre or department having ratings or complaints in the period: the
+    library's breakdown over the rows `scope` sees. Ratings and complaints are broken down
+    apart (complaints offer no item), so one query per table."""
+    scope = _viewer(scope)
+    got = breakdowns.breakdown(RATING_CODES, by=by, period=period, scope=scope)
+    got.update(breakdowns.breakdown(COMPLAINT_CODES, by=by, period=period, scope=scope))
+    keys = sorted({key for values in got.values() for key in values})
+    zero = {code: services.zero(code) for code in got}
+    names = breakdowns.names(by, keys)
+    rows = [
+        _library_figures(
+            {code: got[code].get(key, zero[code]) for code in got}, key or None, names[key]
         )
-        _fill_ratings(fig, row)
-    for row in complaint_rows:
-        if row[key] is None:
-            continue
-        fig = table.setdefault(
-            row[key], Figures(row[key], row[name] or "—", row[unit] if unit else "")
-        )
-        _fill_complaints(fig, row)
-    return sorted(table.values(), key=lambda f: (-f.ratings, str(f.key)))
+        for key in keys
+    ]
+    return sorted(rows, key=lambda f: (-f.ratings, str(f.key or "")))
 
 
-def _ratings(start: dt.date, end: dt.date) -> QuerySet[Rating]:
-    return Rating.objects.filter(rated_on__gte=start, rated_on__lte=end).order_by()
-
-
-def _complaints(start: dt.date, end: dt.date) -> QuerySet[Complaint]:
-    return Complaint.objects.filter(opened_on__gte=start, opened_on__lte=end).order_by()
-
-
-def by_org_unit(*, start: dt.date, end: dt.date, on: dt.date) -> list[Figures]:
+def by_org_unit(*, period: Period, scope: Scope | None = None) -> list[Figures]:
     """Per centre / unit that accepted the cases (and that complaints concern), with stars
-    for the town and village centres."""
-    group = ("org_unit_id", "org_unit__name", "org_unit__kind", "org_unit__division__level")
-    ratings = _ratings(start, end).values(*group).annotate(**_rating_counts(on, "task__"))
-    complaints = _complaints(start, end).values(*group).annotate(**_complaint_counts(on))
-    kinds = {r["org_unit_id"]: r for r in [*ratings, *complaints]}
-    table = _table(ratings, complaints, key="org_unit_id", name="org_unit__name")
+    for the town and village centres (the star rule on the same library figures)."""
+    from bianmin.registry.models import OrgUnit
+
+    table = _breakdown(CENTRE, period, scope)
+    kinds = {
+        code: (kind, level)
+        for code, kind, level in OrgUnit.objects.filter(
+            code__in=[f.key for f in table if f.key]
+        ).values_list("code", "kind", "division__level")
+    }
     minimum = setting("STAR_MIN_RATINGS")
     for fig in table:
-        meta = kinds[fig.key]
-        fig.rated_centre = star_rule.is_rated_centre(
-            meta["org_unit__kind"], meta["org_unit__division__level"]
-        )
+        if fig.key not in kinds:
+            continue
+        fig.rated_centre = star_rule.is_rated_centre(*kinds[fig.key])
         if fig.rated_centre:
             fig.stars = star_rule.stars(
                 ratings=fig.ratings,
@@ -228,67 +234,119 @@ def by_org_unit(*, start: dt.date, end: dt.date, on: dt.date) -> list[Figures]:
     return table
 
 
-def by_staff(*, start: dt.date, end: dt.date, on: dt.date) -> list[Figures]:
-    """Per window staff member: their own levels (受理/送达), complaints about them."""
+def by_department(*, period: Period, scope: Scope | None = None) -> list[Figures]:
+    """Per handling department (the item's department; complaints' responsible one)."""
+    return _breakdown(DEPARTMENT, period, scope)
+
+
+def totals(*, period: Period, scope: Scope | None = None) -> Figures:
+    codes = (*RATING_CODES, *COMPLAINT_CODES)
+    got = breakdowns.total(codes, period=period, scope=_viewer(scope))
+    return _library_figures(got, "all", "合计")
+
+
+# --- per staff member: their own ratings (not an indicator) ------------------------------------
+
+
+def _staff_rating_counts(on: dt.date) -> dict[str, Count]:
+    answered = Q(rating__task__answered_at__isnull=False, rating__task__late=False) & ~Q(
+        rating__task__status__in=RUNNING
+    )
+    counts = {f"l{level}": Count("pk", filter=Q(level=level)) for level in LEVELS}
+    return {
+        **counts,
+        "n": Count("pk"),
+        "tasks": Count("rating__task__id"),
+        "on_time": Count("pk", filter=answered),
+        "overdue": Count("pk", filter=overdue_q(on, "rating__task__")),
+    }
+
+
+def by_staff(*, period: Period) -> list[Figures]:
+    """Per window staff member: their own levels (受理/送达, `StaffRating`), complaints about
+    them. A personnel table, not an indicator: the library has no per-person breakdown (its
+    figures are by area, centre, department and item, published through its pages and API),
+    so these are counted here, from the staff ratings, through the scoped managers."""
+    on = period.today
     ratings = (
-        StaffRating.objects.filter(rated_on__gte=start, rated_on__lte=end)
+        StaffRating.objects.filter(rated_on__gte=period.start, rated_on__lte=period.end)
         .order_by()
         .values("staff_id", "staff__display_name", "org_unit__name")
-        .annotate(**_rating_counts(on, "rating__task__"))
+        .annotate(**_staff_rating_counts(on))
     )
     complaints = (
-        _complaints(start, end)
+        Complaint.objects.filter(opened_on__gte=period.start, opened_on__lte=period.end)
         .filter(staff__isnull=False)
+        .order_by()
         .values("staff_id", "staff__display_name", "staff__org_unit__name")
-        .annotate(**_complaint_counts(on))
+        .annotate(
+            n=Count("pk"),
+            founded=Count("pk", filter=Q(founded=True)),
+            overdue=Count("pk", filter=overdue_q(on)),
+        )
     )
-    for row in complaints:
-        row["org_unit__name"] = row.pop("staff__org_unit__name")
-    return _table(
-        ratings, complaints, key="staff_id", name="staff__display_name", unit="org_unit__name"
-    )
+    table: dict[Any, Figures] = {}
 
+    def row(r: dict[str, Any], unit: str) -> Figures:
+        return table.setdefault(
+            r["staff_id"], Figures(r["staff_id"], r["staff__display_name"] or "—", r[unit] or "")
+        )
 
-def by_department(*, start: dt.date, end: dt.date, on: dt.date) -> list[Figures]:
-    """Per handling department (the item's department; complaints' responsible one)."""
-    group = ("department_id", "department__name")
-    ratings = _ratings(start, end).values(*group).annotate(**_rating_counts(on, "task__"))
-    complaints = _complaints(start, end).values(*group).annotate(**_complaint_counts(on))
-    return _table(ratings, complaints, key="department_id", name="department__name")
-
-
-def totals(*, start: dt.date, end: dt.date, on: dt.date) -> Figures:
-    fig = Figures("all", "合计")
-    _fill_ratings(fig, _ratings(start, end).aggregate(**_rating_counts(on, "task__")))
-    _fill_complaints(fig, _complaints(start, end).aggregate(**_complaint_counts(on)))
-    return fig
+    for r in ratings:
+        fig = row(r, "org_unit__name")
+        fig.by_level = {level: r[f"l{level}"] for level in LEVELS}
+        fig.ratings, fig.tasks = r["n"], r["tasks"]
+        fig.on_time, fig.overdue = r["on_time"], r["overdue"]
+        fig.satisfied = sum(fig.by_level[level] for level in (5, 4, 3))
+        fig.bad = fig.by_level[2] + fig.by_level[1]
+        fig.satisfaction_rate = _rate(fig.satisfied, fig.ratings)
+        fig.on_time_rate = _rate(fig.on_time, fig.on_time + fig.overdue)
+    for r in complaints:
+        fig = row(r, "staff__org_unit__name")
+        fig.complaints, fig.complaints_founded = r["n"], r["founded"]
+        fig.complaints_overdue = r["overdue"]
+    return sorted(table.values(), key=lambda f: (-f.ratings, str(f.key)))
 
 
 @dataclass(frozen=True)
-class MonthStats:
-    month: str
-    start: dt.date
-    end: dt.date
-    on: dt.date
+class Stats:
+    period: Period
     totals: Figures
     org_units: list[Figures]
     staff: list[Figures]
     departments: list[Figures]
 
+    @property
+    def month(self) -> str:
+        """The period's key ("2026-10", "2026-Q4", "2026"); the API's `month` field."""
+        return str(self.period)
 
-def month_stats(*, month: str, on: dt.date) -> MonthStats:
-    """Everything the monthly evaluation dashboard shows, in eight queries. "Overdue" is as
-    of `on` (today): a past month's open tasks keep counting as overdue until answered."""
-    start, end = month_range(month)
-    return MonthStats(
-        month=month,
-        start=start,
-        end=end,
-        on=on,
-        totals=totals(start=start, end=end, on=on),
-        org_units=by_org_unit(start=start, end=end, on=on),
-        staff=by_staff(start=start, end=end, on=on),
-        departments=by_department(start=start, end=end, on=on),
+    @property
+    def start(self) -> dt.date:
+        return self.period.start
+
+    @property
+    def end(self) -> dt.date:
+        return self.period.end
+
+    @property
+    def on(self) -> dt.date:
+        return self.period.today
+
+
+def stats(*, period: str | Period, on: dt.date, scope: Scope | None = None) -> Stats:
+    """Everything the evaluation dashboard shows for a month, quarter or year: the library's
+    figures over what the viewer sees (`scope`, default the current one) and the staff table.
+    "Overdue" is as of `on` (today): a past period's open tasks keep counting as overdue until
+    answered."""
+    period = Period.parse(period).as_of(on)
+    scope = _viewer(scope)
+    return Stats(
+        period=period,
+        totals=totals(period=period, scope=scope),
+        org_units=by_org_unit(period=period, scope=scope),
+        staff=by_staff(period=period),
+        departments=by_department(period=period, scope=scope),
     )
 
 

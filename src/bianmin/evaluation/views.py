@@ -1,6 +1,7 @@
-"""Staff pages: the monthly evaluation dashboard (stars, Excel), the rectification tasks and the
-complaints — lists, intake, and a detail page whose stage panel acts through htmx. Each action
-is one service call; the task and complaint pages share one set of views (`LoopPages`)."""
+"""Staff pages: the evaluation dashboard for a month, quarter or year (stars, Excel), the
+rectification tasks and the complaints — lists, intake, and a detail page whose stage panel
+acts through htmx. Each action is one service call; the task and complaint pages share one
+set of views (`LoopPages`)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from bianmin.evaluation import forms as f
 from bianmin.evaluation import services as svc
 from bianmin.evaluation.models import Complaint, FollowUp, RectificationTask, Stage
 from bianmin.evaluation.services.common import today
+from bianmin.indicators.selector import period_choices, selected_period
 from bianmin.workbench.common import (
     apply_errors,
     filters_of,
@@ -35,24 +37,25 @@ from bianmin.workbench.common import (
 # --- the monthly dashboard ------------------------------------------------------------------
 
 
-def _month(request: HttpRequest) -> tuple[f.MonthForm, queries.MonthStats | None, str]:
-    form = f.MonthForm(request.GET)
-    try:
-        return form, queries.month_stats(month=form.selected(), on=today()), ""
-    except ValidationError as e:
-        return form, None, message_of(e)
+def _stats(request: HttpRequest) -> tuple[queries.Stats, str]:
+    """The figures of the period asked for (default this month); a bad period shows its error
+    beside this month's figures."""
+    # `month` is the parameter of the month-only page before (bookmarks keep working).
+    asked = request.GET.get("period") or request.GET.get("month")
+    period, error = selected_period(asked, today())
+    return queries.stats(period=period, on=today(), scope=request.scope), error
 
 
 @staff_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    form, stats, error = _month(request)
+    stats, error = _stats(request)
     context = {
-        "form": form,
         "stats": stats,
         "error": error,
         "open": queries.open_counts(on=today()),
-        "month": form.selected(),
+        "period": stats.period,
+        "period_choices": period_choices(stats.period, today()),
         "tables": exports.TABLES,
     }
     return render(request, "evaluation/dashboard.html", context)
@@ -63,13 +66,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def stats_export(request: HttpRequest, table: str) -> HttpResponse:
     if table not in exports.TABLES:
         raise Http404
-    _form, stats, error = _month(request)
-    if stats is None:
+    stats, error = _stats(request)
+    if error:
         messages.error(request, error)
         return redirect("evaluation:dashboard")
     title = exports.TABLES[table][0]
     response, _count = xlsx_response(
-        export_filename(f"好差评月度统计_{stats.month}_{title}"),
+        export_filename(f"好差评统计_{stats.month}_{title}"),
         lambda target: exports.export_stats(
             actor=request.actor, stats=stats, table=table, target=target
         ),

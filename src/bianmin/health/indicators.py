@@ -34,12 +34,14 @@ from django.db.models.lookups import GreaterThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from bianmin.indicators.library import AS_OF, Indicator, Measure, Period, register
+from bianmin.indicators.units import prefix_q
 
 RECORD = "health.HealthRecord"
 CATEGORY = _("卫生健康")
 BP_TARGET = Q(systolic__lt=140, diastolic__lt=90)  # mmHg
 GLUCOSE_TARGET = Q(fasting_glucose__lt=7)  # mmol/L, fasting
 FOLLOW_UPS_PER_YEAR = 4  # face to face
+CITY_PREFIX_LENGTH = 4
 
 
 def _window(period: Period) -> tuple[dt.date, dt.date]:
@@ -58,10 +60,25 @@ def _alive(period: Period) -> Q:
     return Q(life_status="alive") | Q(status_date__gt=period.end)
 
 
+def _in_area(period: Period) -> Q:
+    """The rows of records in the area the figures are computed for (`period.area`, set by
+    the engine). The outer query keeps only that area's records and the subquery is
+    correlated to the outer record, so this changes no figure; saying it inside the subquery
+    lets PostgreSQL build its hashed subplan from that area's rows instead of the whole
+    city's (a district's figures cost a district's reads)."""
+    if len(period.area) <= CITY_PREFIX_LENGTH:
+        # The platform holds one city: for the city the cut keeps every row and only adds a
+        # join to the records in each subquery (×1.2 on the city's figures).
+        return Q()
+    return prefix_q("record__area_code", period.area)
+
+
 def _checks(period: Period):
     from bianmin.health.models import HealthCheck
 
-    return HealthCheck.unscoped.filter(record=OuterRef("pk"), checked_on__range=_window(period))
+    return HealthCheck.unscoped.filter(
+        _in_area(period), record=OuterRef("pk"), checked_on__range=_window(period)
+    )
 
 
 def records(extra=None) -> Measure:
@@ -75,7 +92,9 @@ def records(extra=None) -> Measure:
 def _used(period: Period) -> Q:
     from bianmin.health.models import Encounter
 
-    encounters = Encounter.unscoped.filter(record=OuterRef("pk"), started_on__range=_window(period))
+    encounters = Encounter.unscoped.filter(
+        _in_area(period), record=OuterRef("pk"), started_on__range=_window(period)
+    )
     return Q(Exists(_checks(period))) | Q(Exists(encounters))
 
 
@@ -86,6 +105,7 @@ def _managed(category: str):
         return Q(
             Exists(
                 Condition.unscoped.filter(
+                    _in_area(period),
                     record=OuterRef("pk"),
                     category=category,
                     status="active",
@@ -125,7 +145,7 @@ def _controlled(category: str, column: str, target: Q):
             .order_by("-checked_on", "-id")
             .values("id")[:1]
         )
-        on_target = HealthCheck.unscoped.filter(target, pk=Subquery(latest))
+        on_target = HealthCheck.unscoped.filter(target, _in_area(period), pk=Subquery(latest))
         return _managed(category)(period) & Q(Exists(on_target))
 
     return where
@@ -136,6 +156,7 @@ def _seniors_checked(period: Period) -> Q:
 
     # EXISTS, not a join to the person: the join would be made for every record of the query
     # (all health measures share one scan), the subquery only for open ones, hashed once.
+    # (Not cut to the area: a person's own area may differ from their record's.)
     senior = Person.unscoped.filter(
         _alive(period), pk=OuterRef("person_id"), birth_date__lte=period.years_before_end(65)
     )

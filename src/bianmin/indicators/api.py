@@ -150,10 +150,7 @@ class IndicatorValuesView(ScopedAPIView):
 
 def _by_key(ind: Indicator, place: Unit, period: library.Period, by: str) -> dict:
     """The unit's figure, then one row per centre / department / item with rows in the unit."""
-    library.require_breakdown(ind, by)
-    total = engine.values(ind.code, division=place.code, period=period)[place.code]
-    got = breakdowns.breakdown([ind.code], by=by, division=place.code, period=period)[ind.code]
-    labels = breakdowns.names(by, got)
+    total, rows = breakdowns.unit_breakdown(ind.code, by=by, division=place.code, period=period)
     level = str(BREAKDOWNS[by])
     return {
         "indicator": indicator_data(ind),
@@ -162,7 +159,7 @@ def _by_key(ind: Indicator, place: Unit, period: library.Period, by: str) -> dic
         "unit": {"code": place.code, "name": place.name, "level": place.level_label}
         | total.as_dict(),
         "children": [
-            {"code": key, "name": labels[key], "level": level, **value.as_dict()}
-            for key, value in got.items()
+            {"code": key, "name": name, "level": level, **value.as_dict()}
+            for key, name, value in rows
         ],
     }

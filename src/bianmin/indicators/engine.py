@@ -42,7 +42,7 @@ from bianmin.indicators.library import (
     Measure,
     Period,
 )
-from bianmin.indicators.units import Unit, children, subtree, unit
+from bianmin.indicators.units import Unit, children, prefix_q, subtree, unit
 
 ZERO = Decimal(0)
 
@@ -158,13 +158,14 @@ def compute_measures(
     incremental refresh keeps; `roll_up` them). With `areas`, only rows whose raw area code is
     one of them are read."""
     lengths = sorted({n for n in lengths if n >= len(root)})
+    period = period.within(root)  # subqueries of `where`s may restrict themselves to it
     result: dict[Measure, dict[str, Decimal]] = {}
     area_list = None if areas is None else sorted(set(areas))
     for (_model, area), batch in _batches(measures).items():
         model = batch[0].model_class()
         base = model._base_manager.filter(_batch_where(batch, period)).order_by()
         if root:
-            base = base.filter(**{f"{area}__startswith": root})
+            base = base.filter(prefix_q(area, root))
         if area_list is not None:
             base = base.filter(**{f"{area}__in": area_list})
         conditions = {m: measure_q(m, period) for m in batch}
@@ -315,8 +316,8 @@ def rows(
     ratio, `part` picks "numerator" or "denominator" (default numerator). With `by` and `key`,
     only the rows of that centre / department / item ("" = rows without one)."""
     indicator = library.get(code)
-    period = Period.parse(period)
     place = unit(division)
+    period = Period.parse(period).within(place.prefix)
     if indicator.is_ratio:
         measure = indicator.denominator if part == "denominator" else indicator.numerator
     else:
@@ -330,7 +331,7 @@ def rows(
 
     def build() -> models.QuerySet:
         return model._default_manager.filter(
-            measure_q(measure, period) & keyed, **{f"{measure.area}__startswith": place.prefix}
+            measure_q(measure, period) & keyed & prefix_q(measure.area, place.prefix)
         )
 
     if scope is None:

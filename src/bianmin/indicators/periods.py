@@ -16,7 +16,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -45,6 +45,10 @@ class Period:
     month: int
     months: int = 1
     on: dt.date | None = None
+    # The area prefix the figures are computed for ("" = everywhere), set by the engine
+    # (`within`): a `where` whose subqueries read other tables (health's "diagnosed",
+    # "checked this year") restricts them to it, so PostgreSQL reads only that area's rows.
+    area: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
         if self.months not in LENGTHS or not 1 <= self.month <= 12:
@@ -100,6 +104,10 @@ class Period:
         """The same period, its figures taken on `day` (None: today)."""
         return replace(self, on=day)
 
+    def within(self, prefix: str) -> Period:
+        """The same period, computed for the rows under `prefix` (the engine sets it)."""
+        return replace(self, area=prefix or "")
+
     @property
     def today(self) -> dt.date:
         """The day the figures are taken (for conditions such as "overdue as of today")."""
@@ -128,6 +136,21 @@ class Period:
         """First moment after the period (exclusive bound for datetime fields)."""
         return timezone.make_aware(dt.datetime.combine(self.next_start, dt.time.min))
 
+    @property
+    def label(self) -> str:
+        """“2026年11月”, “2026年第3季度”, “2026年” (translated)."""
+        if self.months == 12:
+            return str(_("%(year)d年") % {"year": self.year})
+        if self.months == 3:
+            quarter = (self.month - 1) // 3 + 1
+            return str(_("%(year)d年第%(quarter)d季度") % {"year": self.year, "quarter": quarter})
+        return str(_("%(year)d年%(month)d月") % {"year": self.year, "month": self.month})
+
+    def next(self) -> Period:
+        """The period of the same length just after."""
+        day = self.next_start
+        return Period(day.year, day.month, self.months, self.on)
+
     def previous(self) -> Period:
         """The period of the same length just before."""
         day = self.start - dt.timedelta(days=1)
@@ -146,6 +169,19 @@ class Period:
             return end.replace(year=end.year - years)
         except ValueError:  # 29 Feb → 28 Feb
             return end.replace(year=end.year - years, day=28)
+
+
+def recent(today: dt.date, *, months: int = 12, quarters: int = 4, years: int = 3) -> list[Period]:
+    """The periods a period selector offers, newest first: this month and the months before
+    it, this quarter and those before, this year and those before (reports are monthly,
+    quarterly and yearly; the current one is open, figures so far)."""
+    out: list[Period] = []
+    for length, count in ((1, months), (3, quarters), (12, years)):
+        p = Period(today.year, today.month - (today.month - 1) % length, length)
+        for _i in range(count):
+            out.append(p)
+            p = p.previous()
+    return out
 
 
 def Year(year: int) -> Period:

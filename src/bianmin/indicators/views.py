@@ -1,5 +1,7 @@
-"""Staff pages: the library with its formulas, and one indicator's values for a unit and
-month with drill-down into the units under it and to the rows (personal data masked)."""
+"""Staff pages: the library with its formulas, and one indicator's values for a unit and a
+month, quarter or year — by the units under it, or by centre / department / item where the
+indicator offers it (the same call as the API's `by=`) — with drill-down to the rows (personal
+data masked)."""
 
 from __future__ import annotations
 
@@ -7,11 +9,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from bianmin.core.errors import message_of
-from bianmin.indicators import engine, library
-from bianmin.indicators.library import KIND_LABELS, Period
+from bianmin.indicators import breakdowns, engine, library
+from bianmin.indicators.library import CENTRE, DEPARTMENT, ITEM, KIND_LABELS
+from bianmin.indicators.selector import period_choices, selected_period
 from bianmin.indicators.units import children, unit
 from bianmin.workbench.common import staff_required
 
@@ -41,37 +45,65 @@ def _home_code(request: HttpRequest) -> str:
     return home_city()
 
 
+# The page's breakdown selector: by area (the units under the unit), or by the keys an
+# indicator offers (library.BREAKDOWNS), the same call as the API's `by=`.
+BY_LABELS = {
+    "": gettext_lazy("按区划"),
+    CENTRE: gettext_lazy("按服务中心"),
+    DEPARTMENT: gettext_lazy("按部门"),
+    ITEM: gettext_lazy("按事项"),
+}
+
+
 @staff_required
 @require_GET
 def values_page(request: HttpRequest) -> HttpResponse:
     indicators = library.all_indicators()
+    today = timezone.localdate()
     code = request.GET.get("code") or (indicators[0].code if indicators else "")
-    period_text = request.GET.get("period") or str(Period.of(timezone.localdate()))
+    period, period_error = selected_period(request.GET.get("period"), today)
     unit_code = request.GET.get("org_unit") or _home_code(request)
     part = request.GET.get("part", "")
+    by = request.GET.get("by", "").strip()
+    key = request.GET.get("key")
     context = {
         "indicators": indicators,
         "code": code,
-        "period": period_text,
+        "period": period,
+        "period_choices": period_choices(period, today),
         "org_unit": unit_code,
         "part": part,
+        "by": by,
+        "key": key,
+        "by_choices": [("", BY_LABELS[""])],
     }
     try:
+        if period_error:
+            raise ValidationError(period_error, code="invalid_period")
         ind = library.get(code)
-        period = Period.parse(period_text)
+        context["by_choices"] += [(b, BY_LABELS[b]) for b in ind.breakdowns]
         place = unit(unit_code)
         if not request.scope.covers(place.prefix):
             raise ValidationError(message_of_scope(), code="out_of_scope")
-        got = engine.values(ind.code, division=place.code, period=period)
-        subs = children(place)
-        context.update(
-            ind=ind,
-            place=place,
-            total=got[place.code],
-            rows=[(u, got[u.code]) for u in subs],
-        )
+        context.update(ind=ind, place=place)
+        if by:
+            total, keyed = breakdowns.unit_breakdown(
+                ind.code, by=by, division=place.code, period=period
+            )
+            context.update(total=total, keyed=keyed, by_label=library.BREAKDOWNS[by])
+        else:
+            got = engine.values(ind.code, division=place.code, period=period)
+            context.update(total=got[place.code], rows=[(u, got[u.code]) for u in children(place)])
         if part:
-            qs = engine.rows(ind.code, division=place.code, period=period, part=part)
+            qs = engine.rows(
+                ind.code,
+                division=place.code,
+                period=period,
+                part=part,
+                # A row of the breakdown drills into its key's rows; the total into all.
+                by=by if by and key is not None else None,
+                key=key if by else None,
+            )
             context["records"] = [_record(obj) for obj in qs[:ROW_LIMIT]]
             context["records_total"] = qs.count()
             context["row_limit"] = ROW_LIMIT

@@ -205,5 +205,6 @@ class CaseFilter(serializers.Serializer):
 
 
 class PeriodFilter(serializers.Serializer):
-    start = serializers.DateField(required=False, help_text="统计起（默认本月1日）")
-    end = serializers.DateField(required=False, help_text="统计止（默认今天）")
+    period = serializers.CharField(
+        required=False, help_text="统计期：月 YYYY-MM、季度 YYYY-Qn 或年度 YYYY（默认本月）"
+    )

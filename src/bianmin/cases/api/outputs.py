@@ -234,6 +234,7 @@ class CentreRowSerializer(SupervisionRowSerializer):
 
 
 class SupervisionSerializer(serializers.Serializer):
+    period = serializers.CharField(help_text="统计期：YYYY-MM、YYYY-Qn 或 YYYY")
     start = serializers.DateField()
     end = serializers.DateField()
     by_department = DepartmentRowSerializer(many=True)

@@ -28,6 +28,7 @@ from bianmin.cases.services.pledges import PledgeInput
 from bianmin.cases.services.precheck import precheck
 from bianmin.core.api import ErrorSerializer, ScopedGenericViewSet, error_responses
 from bianmin.core.audit import Actor
+from bianmin.indicators.library import Period
 from bianmin.registry.access import staff_of as staff_of_user
 
 # A request that is well-formed but not possible in the case's current state.
@@ -137,7 +138,7 @@ class CaseViewSet(TransitionActions, ScopedGenericViewSet):
         return o.CaseDetailSerializer(queries.case_file(case, on=timezone.localdate())).data
 
     @extend_schema(
-        summary="电子监察：按部门、按受理中心统计在办（绿/黄/红）、办结与按时办结率",
+        summary="电子监察：按部门、按受理中心统计在办（绿/黄/红）、办结与按时办结率（指标库，按月/季/年）",
         parameters=[i.PeriodFilter],
         responses={200: o.SupervisionSerializer, **error_responses(400)},
     )
@@ -146,9 +147,8 @@ class CaseViewSet(TransitionActions, ScopedGenericViewSet):
         params = i.PeriodFilter(data=request.query_params)
         params.is_valid(raise_exception=True)
         today = timezone.localdate()
-        start = params.validated_data.get("start") or today.replace(day=1)
-        end = params.validated_data.get("end") or today
-        report = queries.supervision(start=start, end=end, on=today)
+        period = params.validated_data.get("period") or str(Period.of(today))
+        report = queries.supervision(period=period, on=today, scope=request.scope)
         return Response(o.SupervisionSerializer(report).data)
 
     @extend_schema(

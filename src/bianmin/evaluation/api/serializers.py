@@ -98,6 +98,13 @@ class MonthQuery(serializers.Serializer):
     month = serializers.CharField(required=False, help_text="YYYY-MM，缺省为本月")
 
 
+class PeriodQuery(serializers.Serializer):
+    period = serializers.CharField(
+        required=False, help_text="统计期：月 YYYY-MM、季度 YYYY-Qn 或年度 YYYY，缺省为本月"
+    )
+    month = serializers.CharField(required=False, help_text="旧参数，同 period（YYYY-MM）")
+
+
 # --- outputs --------------------------------------------------------------------------------
 
 
@@ -182,7 +189,7 @@ class ComplaintDetailSerializer(ComplaintSerializer):
 
 
 class FiguresSerializer(serializers.Serializer):
-    key = serializers.CharField()
+    key = serializers.CharField(allow_null=True, help_text="单位编码、部门代码；null = 未指定")
     name = serializers.CharField()
     unit = serializers.CharField()
     ratings = serializers.IntegerField()
@@ -210,7 +217,8 @@ class FiguresSerializer(serializers.Serializer):
 
 
 class EvaluationStatsSerializer(serializers.Serializer):
-    month = serializers.CharField()
+    month = serializers.CharField(help_text="统计期（与 period 相同，保留旧字段名）")
+    period = serializers.CharField(help_text="统计期：YYYY-MM、YYYY-Qn 或 YYYY")
     start = serializers.DateField()
     end = serializers.DateField()
     on = serializers.DateField(help_text="超期按该日计算")

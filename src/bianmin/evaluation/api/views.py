@@ -320,13 +320,13 @@ class ComplaintViewSet(_LoopViewSet):
 class StatsView(EvaluationErrors, ScopedAPIView):
     @extend_schema(
         tags=["evaluation"],
-        summary="月度评价统计：按工作人员、服务中心（单位）、部门的评价等级、满意率、差评、"
-        "按时整改率、投诉，及便民服务中心星级",
-        parameters=[s.MonthQuery],
+        summary="评价统计（月/季/年）：按工作人员、服务中心（单位）、部门的评价等级、满意率、差评、"
+        "按时整改率、投诉，及便民服务中心星级（服务中心、部门、合计取自指标库）",
+        parameters=[s.PeriodQuery],
         responses={200: s.EvaluationStatsSerializer, **error_responses(400)},
     )
     def get(self, request):
-        params = _valid(s.MonthQuery, request.query_params)
-        month = params.get("month") or queries.month_of(today())
-        stats = queries.month_stats(month=month, on=today())
+        params = _valid(s.PeriodQuery, request.query_params)
+        period = params.get("period") or params.get("month") or queries.month_of(today())
+        stats = queries.stats(period=period, on=today(), scope=request.scope)
         return Response(s.EvaluationStatsSerializer(stats).data)

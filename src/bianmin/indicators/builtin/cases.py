@@ -138,6 +138,14 @@ register(
         measure=Measure(CASE, period=ANY_TIME, where=lambda p: _running("red")),
     ),
     Indicator(
+        code="cases.green_light",
+        name=_("正常在办件数（绿灯，当前）"),
+        unit=_("件"),
+        category=CATEGORY,
+        formula=_("当前在办、预警为绿灯（时限充裕）的办件数，不随统计期变化"),
+        measure=Measure(CASE, period=ANY_TIME, where=lambda p: _running("green")),
+    ),
+    Indicator(
         code="cases.yellow_light",
         name=_("临近到期件数（黄灯，当前）"),
         unit=_("件"),

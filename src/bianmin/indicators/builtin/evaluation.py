@@ -1,5 +1,6 @@
-"""好差评 indicators: the month's ratings and satisfaction, bad-review rectification, complaints.
-The same rules as evaluation/queries.py (the dashboard) and evaluation/stars.py."""
+"""好差评 indicators: the period's ratings (in total and per level) and satisfaction,
+bad-review rectification, complaints — the figures of the 好差评 dashboard (evaluation/queries.py
+reads them from here) and of the star ratings (evaluation/stars.py's rule)."""
 
 from __future__ import annotations
 
@@ -60,6 +61,54 @@ register(
         scale=100,
         numerator_label=_("满意评价数"),
         denominator_label=_("评价总数"),
+    ),
+    Indicator(
+        code="evaluation.very_satisfied",
+        name=_("非常满意评价数"),
+        unit=_("次"),
+        category=CATEGORY,
+        formula=_("统计期内评价为“非常满意”的评价数"),
+        measure=Measure(RATING, date="rated_on", changed="rated_at", where={"level": 5}),
+    ),
+    Indicator(
+        code="evaluation.satisfied",
+        name=_("满意评价数"),
+        unit=_("次"),
+        category=CATEGORY,
+        formula=_("统计期内评价为“满意”的评价数"),
+        measure=Measure(RATING, date="rated_on", changed="rated_at", where={"level": 4}),
+    ),
+    Indicator(
+        code="evaluation.basically_satisfied",
+        name=_("基本满意评价数"),
+        unit=_("次"),
+        category=CATEGORY,
+        formula=_("统计期内评价为“基本满意”的评价数"),
+        measure=Measure(RATING, date="rated_on", changed="rated_at", where={"level": 3}),
+    ),
+    Indicator(
+        code="evaluation.dissatisfied",
+        name=_("不满意评价数"),
+        unit=_("次"),
+        category=CATEGORY,
+        formula=_("统计期内评价为“不满意”的评价数"),
+        measure=Measure(RATING, date="rated_on", changed="rated_at", where={"level": 2}),
+    ),
+    Indicator(
+        code="evaluation.very_dissatisfied",
+        name=_("非常不满意评价数"),
+        unit=_("次"),
+        category=CATEGORY,
+        formula=_("统计期内评价为“非常不满意”的评价数"),
+        measure=Measure(RATING, date="rated_on", changed="rated_at", where={"level": 1}),
+    ),
+    Indicator(
+        code="evaluation.rectification_tasks",
+        name=_("差评整改任务数"),
+        unit=_("件"),
+        category=CATEGORY,
+        formula=_("统计期内的评价中生成了差评整改任务的件数"),
+        measure=Measure(RATING, date="rated_on", changed="rated_at", where={"task__isnull": False}),
     ),
     Indicator(
         code="evaluation.bad_ratings",
