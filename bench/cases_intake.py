@@ -47,7 +47,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 PG_SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-DB_NAME = "bianmin_bench_cases"
+# BENCH_DB: a database of one's own when several people share the PostgreSQL server.
+DB_NAME = os.environ.get("BENCH_DB", "bianmin_bench_cases")
 ENV = {
     "BIANMIN_ENV": "production",
     "BIANMIN_SECRET_KEY": "bench-cases-secret-key-not-used-anywhere-else-0123456789abcdef",
@@ -431,6 +432,7 @@ def main() -> int:
     parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
     parser.add_argument("--workers", type=int, default=6)
     parser.add_argument("--threads", type=int, default=4, help="gthread only")
+    parser.add_argument("--port", type=int, default=0, help="default: any free port")
     args = parser.parse_args()
     if args.worker_class == "sync":
         args.threads = 1  # gunicorn would otherwise switch a threaded sync worker to gthread
@@ -440,7 +442,7 @@ def main() -> int:
     tokens, numbers = setup()
     from bianmin.cases.models import Case
 
-    port = free_port()
+    port = args.port or free_port()
     server = start_server(port, args.workers, args.threads, args.worker_class)
     try:
         # Warm-up: every worker loads its code, connection, translations and item cache.
