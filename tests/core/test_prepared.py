@@ -3,13 +3,19 @@ when every placeholder is known to be one given value."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connections
 from rest_framework.authtoken.models import Token
 
+from bianmin.core import prepared
+from bianmin.core.models import WorkdayOverride
 from bianmin.core.prepared import PreparedQuery
-from bianmin.registry.models import Division, DivisionLevel, Role
+from bianmin.core.scope import Scope, acting_in
+from bianmin.registry.models import Division, DivisionLevel, Person, Role
+from bianmin.sharing.models import AccessOutcome, DataAccess
 from tests import factories
 
 
@@ -94,3 +100,53 @@ class TestPreparedQuery:
     def test_values_with_no_sql_give_nothing(self):
         query = PreparedQuery(lambda codes: Division.objects.filter(code__in=codes))
         assert query(()) == []
+
+    def test_a_scoped_manager_is_never_reused_across_scopes(self):
+        # Given a resident of 保成社区 and a query through the scoped manager
+        resident = factories.person(community="420102002003", name="刘芳")
+        query = PreparedQuery(lambda name: Person.objects.filter(name=name))
+        here, elsewhere = Scope(area_prefix="420102002"), Scope(area_prefix="420103")
+        for _round in range(2):
+            # Then each scope sees what Person.objects shows it, however often it is asked
+            with acting_in(here):
+                assert query("刘芳") == [resident]
+            with acting_in(elsewhere):
+                assert query("刘芳") == []
+            with acting_in(None):
+                assert query("刘芳") == [resident]
+        assert not query.compiled
+
+
+@pytest.mark.django_db
+class TestInsert:
+    def test_a_row_is_stored_as_save_stores_it(self):
+        resident = factories.person(community="420102002003", name="刘芳")
+        access = DataAccess(
+            user=None,
+            actor_name="窗口一",
+            item_code="hukou",
+            item_name="户籍信息",
+            person=resident,
+            area_code=resident.area_code,
+            purpose="办件BM202612060000001申请材料：户口簿",
+            outcome=AccessOutcome.ALLOWED,
+        )
+        prepared.insert(access)
+        stored = DataAccess.unscoped.get(pk=access.pk)
+        assert not access._state.adding
+        assert (stored.person_id, stored.purpose, stored.outcome, stored.at) == (
+            resident.pk,
+            access.purpose,
+            "allowed",
+            access.at,  # the field default, filled in before the insert
+        )
+
+    def test_a_model_with_save_signals_is_saved_by_the_orm(self):
+        from bianmin.core import workdays
+
+        # WorkdayOverride's post_save refreshes the working-day calendar: it must still run.
+        day = dt.date(2026, 12, 12)  # a Saturday
+        assert not workdays.is_workday(day)
+        override = WorkdayOverride(date=day, is_workday=True, name="调休上班")
+        prepared.insert(override)
+        assert override.pk and workdays.is_workday(day)

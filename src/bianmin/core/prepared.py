@@ -21,9 +21,16 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
+from django.db import connections, models, router
 from django.db.models import QuerySet
 from django.db.models.query import FlatValuesListIterable, ModelIterable, get_related_populators
+from django.db.models.signals import post_save, pre_save
+
+from bianmin.core.scope import Scope, acting_in
+
+# A scope no real user has: a queryset whose SQL changes under it depends on the scope (a
+# ScopedManager), so its SQL must not serve another request's scope.
+_PROBE_SCOPE = Scope(area_prefix="~prepared-probe~")
 
 
 class _Compiled:
@@ -111,7 +118,9 @@ class PreparedQuery:
         except EmptyResultSet:  # e.g. `__in` an empty list: no SQL at all for these values
             return list(queryset)
         params = tuple(params)
-        if not _shape_reusable(queryset, compiler, params, values):
+        if not _shape_reusable(queryset, compiler, params, values) or not self._scope_free(
+            values, sql
+        ):
             self.refused.add(connection.vendor)
             return list(queryset)
         compiled = _Compiled(queryset, compiler, sql)
@@ -120,3 +129,59 @@ class PreparedQuery:
         if _distinct(values):
             self.compiled[connection] = compiled
         return compiled.rows(params)
+
+    def _scope_free(self, values: tuple, sql: str) -> bool:
+        with acting_in(_PROBE_SCOPE):
+            probe = self.build(*values)
+            try:
+                return probe.query.get_compiler(using=probe.db).as_sql()[0] == sql
+            except EmptyResultSet:
+                return False
+
+
+# --- inserts --------------------------------------------------------------------------------
+
+_inserts: dict[tuple[type[models.Model], str], tuple[str, list[models.Field]]] = {}
+
+
+def insert(obj: models.Model) -> None:
+    """`obj.save(force_insert=True)` for a new row whose primary key the database assigns,
+    with the INSERT built once per model (values still go through each field's `pre_save`
+    and `get_db_prep_save`, as the ORM's insert does). A model with its own `save()` or with
+    save signals, inheritance, database defaults or generated columns, or a backend that
+    cannot return the new id, gets the ORM's save."""
+    model = type(obj)
+    meta = model._meta
+    alias = router.db_for_write(model, instance=obj)
+    connection = connections[alias]
+    if (
+        model.save is not models.Model.save
+        or pre_save.has_listeners(model)
+        or post_save.has_listeners(model)
+        or not connection.features.can_return_columns_from_insert
+        or meta.auto_field is None
+        or meta.parents
+        or obj.pk is not None
+        or any(f.generated or f.has_db_default() for f in meta.concrete_fields)
+    ):
+        obj.save(force_insert=True, using=alias)
+        return
+    known = _inserts.get((model, connection.vendor))
+    if known is None:
+        qn = connection.ops.quote_name
+        fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
+        columns = ", ".join(qn(f.column) for f in fields)
+        marks = ", ".join(["%s"] * len(fields))
+        # Names come from the model, values are bound.
+        sql = (
+            f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({marks}) "  # noqa: S608
+            f"RETURNING {qn(meta.auto_field.column)}"
+        )
+        known = _inserts[(model, connection.vendor)] = (sql, fields)
+    sql, fields = known
+    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        obj.pk = cursor.fetchone()[0]
+    obj._state.adding = False
+    obj._state.db = alias

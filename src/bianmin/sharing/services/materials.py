@@ -14,11 +14,22 @@ from django.utils.translation import gettext as _
 
 from bianmin.catalog.sources import CERTIFICATE_TYPES, SHARED_DATA
 from bianmin.core.audit import Actor
+from bianmin.core.prepared import PreparedQuery
 from bianmin.sharing.models import SharedMaterial
 from bianmin.sharing.services.access import (
     certificate_identifier,
     fetch_certificate,
     fetch_logged,
+)
+
+# Asked on every intake: compiled once per connection, and unordered (the model's ordering by
+# case would join the cases table for nothing).
+_found_codes = PreparedQuery(
+    lambda case_id: (
+        SharedMaterial.unscoped.filter(case_id=case_id, found=True)
+        .order_by()
+        .values_list("code", flat=True)
+    )
 )
 
 
@@ -56,7 +67,7 @@ def satisfy_materials(
 def _satisfy(*, actor: Actor, case, checked, at: dt.datetime) -> list[SharedMaterial]:
     item = case.item
     handed = _handed_in(case, checked)
-    done = set(SharedMaterial.unscoped.filter(case=case, found=True).values_list("code", flat=True))
+    done = set(_found_codes(case.pk))
     wanted = [
         m
         for m in item.materials.all()
