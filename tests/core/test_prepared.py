@@ -150,3 +150,23 @@ class TestInsert:
         override = WorkdayOverride(date=day, is_workday=True, name="调休上班")
         prepared.insert(override)
         assert override.pk and workdays.is_workday(day)
+
+    def test_unless_exists_leaves_the_first_row_and_the_transaction_usable(self):
+        from django.utils import timezone
+
+        from bianmin.notifications.models import OutboxMessage
+
+        def message(body: str) -> OutboxMessage:
+            return OutboxMessage(
+                dedupe_key="case:BM202612060000001:1",
+                recipient_address="13812345678",
+                body=body,
+                next_attempt_at=timezone.now(),
+            )
+
+        first, second = message("已受理"), message("重复")
+        assert prepared.insert(first, unless_exists=("dedupe_key",))
+        assert not prepared.insert(second, unless_exists=("dedupe_key",))
+        assert second.pk is None and second._state.adding
+        # no error was raised inside the transaction: it still answers
+        assert OutboxMessage.objects.get(dedupe_key=first.dedupe_key).body == "已受理"

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections, models, router
+from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models import QuerySet
 from django.db.models.query import FlatValuesListIterable, ModelIterable, get_related_populators
 from django.db.models.signals import post_save, pre_save
@@ -141,15 +141,20 @@ class PreparedQuery:
 
 # --- inserts --------------------------------------------------------------------------------
 
-_inserts: dict[tuple[type[models.Model], str], tuple[str, list[models.Field]]] = {}
+_inserts: dict[tuple[type[models.Model], str, tuple], tuple[str, list[models.Field]]] = {}
 
 
-def insert(obj: models.Model) -> None:
+def insert(obj: models.Model, *, unless_exists: tuple[str, ...] = ()) -> bool:
     """`obj.save(force_insert=True)` for a new row whose primary key the database assigns,
     with the INSERT built once per model (values still go through each field's `pre_save`
-    and `get_db_prep_save`, as the ORM's insert does). A model with its own `save()` or with
-    save signals, inheritance, database defaults or generated columns, or a backend that
-    cannot return the new id, gets the ORM's save."""
+    and `get_db_prep_save`, as the ORM's insert does). True when the row went in.
+
+    `unless_exists`: the fields of a unique constraint; a row already holding those values
+    makes this a no-op (`ON CONFLICT … DO NOTHING`, False) instead of an error — no savepoint
+    needed, so the caller's transaction stays usable either way.
+
+    A model with its own `save()` or with save signals, inheritance, database defaults or
+    generated columns, or a backend that cannot return the new id, gets the ORM's save."""
     model = type(obj)
     meta = model._meta
     alias = router.db_for_write(model, instance=obj)
@@ -164,24 +169,39 @@ def insert(obj: models.Model) -> None:
         or obj.pk is not None
         or any(f.generated or f.has_db_default() for f in meta.concrete_fields)
     ):
-        obj.save(force_insert=True, using=alias)
-        return
-    known = _inserts.get((model, connection.vendor))
+        if not unless_exists:
+            obj.save(force_insert=True, using=alias)
+            return True
+        try:
+            with transaction.atomic(using=alias):
+                obj.save(force_insert=True, using=alias)
+        except IntegrityError:
+            return False
+        return True
+    known = _inserts.get((model, connection.vendor, unless_exists))
     if known is None:
         qn = connection.ops.quote_name
         fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
         columns = ", ".join(qn(f.column) for f in fields)
         marks = ", ".join(["%s"] * len(fields))
+        conflict = ""
+        if unless_exists:
+            target = ", ".join(qn(meta.get_field(name).column) for name in unless_exists)
+            conflict = f"ON CONFLICT ({target}) DO NOTHING "
         # Names come from the model, values are bound.
         sql = (
             f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({marks}) "  # noqa: S608
-            f"RETURNING {qn(meta.auto_field.column)}"
+            f"{conflict}RETURNING {qn(meta.auto_field.column)}"
         )
-        known = _inserts[(model, connection.vendor)] = (sql, fields)
+        known = _inserts[(model, connection.vendor, unless_exists)] = (sql, fields)
     sql, fields = known
     values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
-        obj.pk = cursor.fetchone()[0]
+        row = cursor.fetchone()
+    if row is None:  # the constraint's values were taken: nothing inserted
+        return False
+    obj.pk = row[0]
     obj._state.adding = False
     obj._state.db = alias
+    return True
