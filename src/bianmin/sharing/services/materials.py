@@ -67,7 +67,8 @@ def satisfy_materials(
 def _satisfy(*, actor: Actor, case, checked, at: dt.datetime) -> list[SharedMaterial]:
     item = case.item
     handed = _handed_in(case, checked)
-    done = set(_found_codes(case.pk))
+    # With `checked`, the case is being taken in now: nothing of it can have been fetched yet.
+    done = set(_found_codes(case.pk)) if checked is None else set()
     wanted = [
         m
         for m in item.materials.all()
