@@ -8,9 +8,11 @@
    centre with 16 clerks (one API token each, as 16 windows), and a service item with four
    materials (one fetched from shared data) and two departments reviewing in parallel.
 2. Starts the application under gunicorn with production settings (DEBUG off, persistent
-   database connections): by default 6 sync workers — on 2 cores, threads of one process
-   queue for its GIL while one of them may hold the audit chain's row lock (gthread 4×4
-   measured 1.5–4× the lock waits and a p95 twice the p50; see bench/RESULTS.md).
+   database connections) in the documented deployment configuration (docs/architecture.md,
+   "Application server"): 6 sync workers — on 2 cores, threads of one process queue for its
+   GIL while one of them may hold the audit chain's row lock (gthread 4×4 measured 1.5–4×
+   the lock waits and a p95 twice the p50; gthread 4×1 on 2026-12-06: 23 vs 31.5 cases/s and
+   p95 1.2 s vs 0.7 s; see bench/RESULTS.md).
 3. In the same run, with `--concurrency` clients at once, each on its own keep-alive
    connection: the trivial authenticated `GET /api/v1/divisions/420100/` (token check, two
    small queries, a serializer), then complete window applications `POST /api/v1/cases/` with
@@ -25,7 +27,8 @@
 Target: ≥ 150 accepted cases/s with p95 < 150 ms, 16 concurrent clients, 2 cores.
 
 `BENCH_WSGI=module:application` (with the module on PYTHONPATH) serves a variant instead of
-`bianmin.wsgi:application` — for measuring a change before making it.
+`bianmin.wsgi:application` — for measuring a change before making it. On a machine shared with
+others, `BENCH_DB=<name>` and `--port N` give the run a database and a port of its own.
 """
 
 from __future__ import annotations
