@@ -8,9 +8,11 @@
    centre with 16 clerks (one API token each, as 16 windows), and a service item with four
    materials (one fetched from shared data) and two departments reviewing in parallel.
 2. Starts the application under gunicorn with production settings (DEBUG off, persistent
-   database connections): by default 6 sync workers — on 2 cores, threads of one process
-   queue for its GIL while one of them may hold the audit chain's row lock (gthread 4×4
-   measured 1.5–4× the lock waits and a p95 twice the p50; see bench/RESULTS.md).
+   database connections) in the documented deployment configuration (docs/architecture.md,
+   "Application server"): 6 sync workers — on 2 cores, threads of one process queue for its
+   GIL while one of them may hold the audit chain's row lock (gthread 4×4 measured 1.5–4×
+   the lock waits and a p95 twice the p50; gthread 4×1 on 2026-12-06: 23 vs 31.5 cases/s and
+   p95 1.2 s vs 0.7 s; see bench/RESULTS.md).
 3. In the same run, with `--concurrency` clients at once, each on its own keep-alive
    connection: the trivial authenticated `GET /api/v1/divisions/420100/` (token check, two
    small queries, a serializer), then complete window applications `POST /api/v1/cases/` with
@@ -25,7 +27,8 @@
 Target: ≥ 150 accepted cases/s with p95 < 150 ms, 16 concurrent clients, 2 cores.
 
 `BENCH_WSGI=module:application` (with the module on PYTHONPATH) serves a variant instead of
-`bianmin.wsgi:application` — for measuring a change before making it.
+`bianmin.wsgi:application` — for measuring a change before making it. On a machine shared with
+others, `BENCH_DB=<name>` and `--port N` give the run a database and a port of its own.
 """
 
 from __future__ import annotations
@@ -47,7 +50,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 PG_SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-DB_NAME = "bianmin_bench_cases"
+# BENCH_DB: a database of one's own when several people share the PostgreSQL server.
+DB_NAME = os.environ.get("BENCH_DB", "bianmin_bench_cases")
 ENV = {
     "BIANMIN_ENV": "production",
     "BIANMIN_SECRET_KEY": "bench-cases-secret-key-not-used-anywhere-else-0123456789abcdef",
@@ -148,6 +152,11 @@ def setup() -> tuple[list[str], list[str]]:
             ProcessStep.objects.create(
                 item=item, seq=seq, name=f"{dept}审查", kind="review", department_id=dept
             )
+    # 民政 reads 公安's 居民身份证信息 under a grant, as in a real city (the demo's grants):
+    # intake fetches it instead of asking for the card, and without a grant it would ask.
+    from bianmin.sharing.demo import arrange_sharing
+
+    arrange_sharing(city="4201")
     unit, _ = OrgUnit.objects.get_or_create(
         code="BENCH-DAZHI",
         defaults={"name": "大智街道便民服务中心", "kind": "centre", "division_id": STREET},
@@ -431,6 +440,7 @@ def main() -> int:
     parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
     parser.add_argument("--workers", type=int, default=6)
     parser.add_argument("--threads", type=int, default=4, help="gthread only")
+    parser.add_argument("--port", type=int, default=0, help="default: any free port")
     args = parser.parse_args()
     if args.worker_class == "sync":
         args.threads = 1  # gunicorn would otherwise switch a threaded sync worker to gthread
@@ -440,7 +450,7 @@ def main() -> int:
     tokens, numbers = setup()
     from bianmin.cases.models import Case
 
-    port = free_port()
+    port = args.port or free_port()
     server = start_server(port, args.workers, args.threads, args.worker_class)
     try:
         # Warm-up: every worker loads its code, connection, translations and item cache.

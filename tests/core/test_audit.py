@@ -7,7 +7,7 @@ from django.db import DatabaseError, connection, transaction
 
 from bianmin.core import audit
 from bianmin.core.audit import Actor
-from bianmin.core.models import AuditAction, AuditEntry
+from bianmin.core.models import AuditAction, AuditChainHead, AuditEntry
 
 
 def _three_entries(actor):
@@ -85,3 +85,39 @@ class TestChain:
         assert AuditEntry.objects.count() == 0
         audit.record(Actor(name="next"), AuditAction.READ, object_type="person", object_id=9)
         assert audit.verify_chain().ok
+
+
+def _commit_mode() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db
+class TestAppend:
+    def test_head_and_returned_entry_are_what_is_stored(self):
+        actor = Actor(name="窗口一", org_unit_code="T420102", ip="10.1.2.3", purpose="受理申请")
+        for action in (AuditAction.READ, AuditAction.UPDATE):
+            entry = audit.record(
+                actor, action, object_type="person", object_id=7, changes={"材料": ["户口簿", 2]}
+            )
+            stored = AuditEntry.objects.get(pk=entry.pk)
+            assert (stored.entry_hash, stored.prev_hash, stored.changes, stored.ip) == (
+                entry.entry_hash,
+                entry.prev_hash,
+                {"材料": ["户口簿", 2]},
+                "10.1.2.3",
+            )
+            head = AuditChainHead.objects.get(pk=1)
+            assert (head.last_id, head.last_hash) == (entry.pk, entry.entry_hash)
+        assert audit.verify_chain().checked == 2
+
+    @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's commit modes")
+    def test_a_lazy_append_changes_only_its_own_transactions_commit_mode(self, system_actor):
+        # (Which appends are lazy — a lone read — is test_api's commits_lazily test.)
+        audit.record(system_actor, AuditAction.READ, object_type="person", object_id=1)
+        with transaction.atomic():
+            assert audit._lock_head(lazy=False) == (1, AuditEntry.objects.get().entry_hash)
+            assert _commit_mode() == "on"
+        assert audit._lock_head(lazy=True)[0] == 1
+        assert _commit_mode() == "off"  # SET LOCAL: until this (the test's) transaction ends

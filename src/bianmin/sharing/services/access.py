@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bianmin.catalog.sources import CERTIFICATE_TYPES
-from bianmin.core import audit
+from bianmin.core import audit, prepared
 from bianmin.core.audit import Actor, AuditAction
+from bianmin.core.prepared import PreparedQuery
 from bianmin.registry.models import Department, Organisation, Person
 from bianmin.sharing.models import (
     AccessOutcome,
@@ -36,13 +37,24 @@ class AccessDenied(PermissionDenied):
         self.code = code
 
 
+# Asked on every fetch (each intake fetches its shared materials): compiled once per connection.
+_item_with_owner = PreparedQuery(
+    lambda code: SharedDataItem.objects.select_related("owner").filter(code=code)
+)
+_unrevoked_grants = PreparedQuery(
+    lambda department, item: Grant.objects.filter(
+        department_id=department, item_id=item, revoked_at__isnull=True
+    )
+)
+
+
 def _refusal(item: SharedDataItem, department: Department | None, person: Person, day):
     """(code, message) when the department may not read the item for this person, else None."""
     if department is None:
         return "no_department", _("您的账号不属于任何部门，不能调取共享数据。")
     if department.pk == item.owner_id:
         return None  # the owner reads its own data; consent governs sharing with others
-    grants = list(Grant.objects.filter(department=department, item=item, revoked_at__isnull=True))
+    grants = _unrevoked_grants(department.pk, item.pk)
     area = person.area_code or ""
     covering = [g for g in grants if area.startswith(g.scope_prefix)]
     if not any(g.active_on(day) for g in covering):
@@ -91,7 +103,7 @@ def log_access(
     """A log entry (数据调用留痕) and its audit entry. Intake reads before its case exists and
     logs the read with the case, in the same transaction (`materials.record_fetched`)."""
     area = (person.area_code if person else organisation.area_code if organisation else "") or ""
-    access = DataAccess.objects.create(
+    access = DataAccess(
         at=at or timezone.now(),
         user_id=actor.user_id,
         actor_name=actor.name[:150],
@@ -108,6 +120,7 @@ def log_access(
         reason_code=reason_code,
         reason=str(reason)[:200],
     )
+    prepared.insert(access)
     changes = {
         "shared_item": code,
         "shared_item_name": str(name),
@@ -146,7 +159,8 @@ def gate(
     (item, acting department, (code, message) of a refusal or None, the provider). Intake
     asks it before a case exists (the read and its log entry follow with the case), and the
     window's live precheck asks it to say at once what sharing will not supply."""
-    item = SharedDataItem.objects.select_related("owner").filter(code=item_code).first()
+    found = _item_with_owner(item_code)
+    item = found[0] if found else None
     if item is None:
         raise ValidationError(
             _("共享数据目录中没有“%(code)s”。"), code="unknown_item", params={"code": item_code}
