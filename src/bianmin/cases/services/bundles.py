@@ -39,6 +39,7 @@ from bianmin.cases.services.intake import (
     ProvidedInput,
     new_case,
     staff_intake,
+    taken_in_by,
 )
 from bianmin.cases.services.merged import MergedCheck
 from bianmin.cases.services.pledges import PledgeInput, validate_pledge
@@ -235,9 +236,7 @@ def take_in_bundle(
             item=item,
             applicant=applicant,
             channel=channel,
-            org_unit=staff.org_unit,
-            area_code=staff.org_unit.division.prefix,
-            agent=staff if channel == IntakeChannel.AGENT else None,
+            **taken_in_by(staff, channel),
             consent=consent,
             bundle_application=application,
             on=at,
@@ -298,9 +297,7 @@ def refuse_bundle_at_intake(
             item=item,
             applicant=applicant,
             channel=channel,
-            org_unit=staff.org_unit,
-            area_code=staff.org_unit.division.prefix,
-            agent=staff if channel == IntakeChannel.AGENT else None,
+            **taken_in_by(staff, channel),
             consent=consent,
             bundle_application=application,
             save=False,

@@ -159,6 +159,16 @@ def case_row(
     )
 
 
+def taken_in_by(staff: Staff, channel: str) -> dict[str, Any]:
+    """Where a case taken in by staff belongs: the clerk's (or agent's) centre and its area;
+    the agent named on a 代办 case."""
+    return {
+        "org_unit": staff.org_unit,
+        "area_code": staff.org_unit.division.prefix,
+        "agent": staff if channel == IntakeChannel.AGENT else None,
+    }
+
+
 def new_case(
     *,
     item: ServiceItem,
@@ -283,9 +293,7 @@ def record_intake(
         item=item,
         applicant=applicant,
         channel=channel,
-        org_unit=staff.org_unit,
-        area_code=staff.org_unit.division.prefix,
-        agent=staff if channel == IntakeChannel.AGENT else None,
+        **taken_in_by(staff, channel),
         consent=consent,
         at=at,
     )

@@ -23,6 +23,7 @@ from bianmin.cases.services.intake import (
     ProvidedInput,
     new_case,
     staff_intake,
+    taken_in_by,
 )
 from bianmin.cases.services.precheck import Applicant, Outcome, precheck
 from bianmin.cases.services.visits import add_visit_row
@@ -50,9 +51,7 @@ def refuse_at_intake(
         item=item,
         applicant=applicant,
         channel=channel,
-        org_unit=staff.org_unit,
-        area_code=staff.org_unit.division.prefix,
-        agent=staff if channel == IntakeChannel.AGENT else None,
+        **taken_in_by(staff, channel),
         consent=consent,
         save=False,
     )
