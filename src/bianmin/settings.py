@@ -129,6 +129,15 @@ else:
     # JIT for a query that runs in 0.2 to 0.6 s (bench/health_indicators.py, RESULTS.md).
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+    # Values bound by the server, not quoted into the SQL by psycopg: psycopg then prepares a
+    # statement it has run 5 times on a connection, and PostgreSQL parses and plans it once
+    # instead of on every run. The window intake (~15 small statements) spent half of its
+    # database CPU planning them: 6.5 → 3.2 ms per case, and psycopg's own quoting cost the
+    # application ~2.5 ms more (bench/cases_intake.py, bench/RESULTS.md 2026-12-07). Set
+    # BIANMIN_DB_SERVER_BINDING=0 behind a pooler in transaction mode (PgBouncer < 1.21), where
+    # a prepared statement may not be on the next transaction's server connection.
+    if os.environ.get("BIANMIN_DB_SERVER_BINDING", "1") != "0":
+        options["server_side_binding"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_PASSWORD_VALIDATORS = [
