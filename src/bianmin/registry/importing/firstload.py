@@ -17,9 +17,20 @@ Only when it stays correct for everyone else:
 - Dropping and recreating indexes and constraints is transactional in PostgreSQL: a bad row,
   a failure or a crash rolls back to the tables exactly as they were, indexes included.
 - Unique indexes (the ID hash, 户号, a tag once per person) and the primary keys stay in place
-  throughout, so uniqueness is enforced row by row as always; so are the foreign keys to
-  divisions, grids, the job and users — dropping those would lock the referenced tables,
-  which every page reads.
+  throughout, so uniqueness is enforced row by row as always.
+- The foreign keys to divisions, grids, the job and users are *not* dropped: dropping a
+  foreign key takes ACCESS EXCLUSIVE on the referenced table too (its action triggers live
+  there), and every page reads divisions — checked on PostgreSQL 15, docs/registry.md. Their
+  per-row check triggers (an SPI query per row and key, most of a COPY's server CPU) are
+  skipped instead with `session_replication_role = replica` for this transaction only, as
+  pg_restore's data-only loads do, and each key is checked once before the commit by an
+  anti-join. That takes no lock on the referenced tables at all: readers and writers of
+  divisions and grids go on. It stays correct because the three tables are locked: a division
+  or grid deleted while the load runs has its own RI check (on its commit) wait for our lock
+  and then fail on our rows; one deleted before our rows arrive is caught by the anti-join.
+  The setting needs a superuser or, from PostgreSQL 15, `GRANT SET ON PARAMETER
+  session_replication_role TO <role>`; without it the triggers fire as before (slower, same
+  result). Nothing else on these tables is a trigger (checked before relying on it).
 - The tables being empty and locked, nobody is registered yet and nobody else can register:
   the per-batch look-ups of existing ID numbers and 户号 have nothing to find and are skipped
   (duplicates within the file are still refused, from the numbers seen so far).
@@ -30,7 +41,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import OperationalError, connection, transaction
+from django.db import IntegrityError, OperationalError, ProgrammingError, connection, transaction
 
 from bianmin.registry.models import Household, Person, PersonTag
 
@@ -51,6 +62,9 @@ class Deferred:
 
     indexes: list[str] = field(default_factory=list)  # CREATE INDEX statements
     foreign_keys: list[tuple[str, str, str]] = field(default_factory=list)  # table, name, def
+    # Foreign keys to other tables whose per-row triggers this transaction skips, checked by
+    # one anti-join each before the commit: (table, name, referenced table, columns, theirs).
+    unchecked: list[tuple[str, str, str, list[str], list[str]]] = field(default_factory=list)
 
 
 def take_empty_tables() -> Deferred | None:
@@ -103,13 +117,46 @@ def _drop(cursor) -> Deferred:
     for table, name, definition in foreign_keys:
         cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {connection.ops.quote_name(name)}")
         deferred.foreign_keys.append((table, name, definition))
+    deferred.unchecked = _skip_outward_checks(cursor)
     return deferred
+
+
+def _skip_outward_checks(cursor) -> list[tuple[str, str, str, list[str], list[str]]]:
+    """Turn off the per-row triggers for this transaction when allowed and when the only
+    triggers on the three tables are the foreign keys' own; return the keys to check."""
+    cursor.execute(
+        "SELECT EXISTS (SELECT FROM pg_trigger WHERE tgrelid = ANY(%s::regclass[]) "
+        "AND NOT tgisinternal)",
+        [list(_TABLES)],
+    )
+    if cursor.fetchone()[0]:  # a trigger of someone's: it must keep firing
+        return []
+    try:
+        with transaction.atomic():
+            cursor.execute("SET LOCAL session_replication_role = replica")
+    except (ProgrammingError, OperationalError):  # InsufficientPrivilege: keep the triggers
+        return []
+    cursor.execute(
+        "SELECT c.conrelid::regclass::text, c.conname, c.confrelid::regclass::text, "
+        "ARRAY(SELECT a.attname FROM unnest(c.conkey) WITH ORDINALITY k(n, i) "
+        "      JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.i), "
+        "ARRAY(SELECT a.attname FROM unnest(c.confkey) WITH ORDINALITY k(n, i) "
+        "      JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n ORDER BY k.i) "
+        "FROM pg_constraint c WHERE c.contype = 'f' AND c.conrelid = ANY(%s::regclass[]) "
+        "AND NOT c.confrelid = ANY(%s::regclass[]) ORDER BY 1, 2",
+        [list(_TABLES), list(_TABLES)],
+    )
+    return [(t, n, r, list(cols), list(refs)) for t, n, r, cols, refs in cursor.fetchall()]
 
 
 def rebuild(deferred: Deferred) -> None:
     """Before the commit: build the indexes and add back (and so check) the foreign keys."""
     memory = settings.BIANMIN.get("IMPORT_FIRST_LOAD_INDEX_MEMORY", "256MB")
     with connection.cursor() as cursor:
+        if deferred.unchecked:
+            # Triggers fire again for whatever the transaction does next (the job, its audit).
+            cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+            _check_outward_keys(cursor, deferred.unchecked)
         # Per index build, in the server; the sort of the largest index then fits in memory.
         cursor.execute("SELECT set_config('maintenance_work_mem', %s, true)", [memory])
         for statement in deferred.indexes:
@@ -118,3 +165,22 @@ def rebuild(deferred: Deferred) -> None:
             cursor.execute(
                 f"ALTER TABLE {table} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}"
             )
+
+
+def _check_outward_keys(cursor, keys: list[tuple[str, str, str, list[str], list[str]]]) -> None:
+    """What the skipped triggers would have checked, one anti-join per key (MATCH SIMPLE: a
+    row with a NULL in the key is not checked)."""
+    quote = connection.ops.quote_name
+    for table, name, referenced, columns, their_columns in keys:
+        present = " AND ".join(f"t.{quote(c)} IS NOT NULL" for c in columns)
+        match = " AND ".join(
+            f"r.{quote(theirs)} = t.{quote(c)}"
+            for c, theirs in zip(columns, their_columns, strict=True)
+        )
+        cursor.execute(
+            f"SELECT EXISTS (SELECT FROM {table} t WHERE {present} "  # noqa: S608
+            f"AND NOT EXISTS (SELECT FROM {referenced} r WHERE {match}))"
+        )
+        if cursor.fetchone()[0]:
+            # What the trigger would have raised: a row refers to something no longer there.
+            raise IntegrityError(f"foreign key {name} violated by the loaded rows")
