@@ -238,6 +238,12 @@ BIANMIN = {
     "IMPORT_FIRST_LOAD_MIN_ROWS": 100_000,
     "IMPORT_FIRST_LOAD_LOCK_WAIT": 2.0,
     "IMPORT_FIRST_LOAD_INDEX_MEMORY": "256MB",
+    # Worker processes that check an import's rows beside the one reading the file
+    # (PostgreSQL, files of at least IMPORT_WORKERS_MIN_ROWS rows, and only when the import
+    # runs on a process's single thread — `bianmin worker`, `bianmin import_people`; see
+    # registry/importing/workers.py). None: one per core, at most 4; 0: none.
+    "IMPORT_WORKERS": None,
+    "IMPORT_WORKERS_MIN_ROWS": 20_000,
     # Run an uploaded import on a thread of the web process (no broker needed); set
     # BIANMIN_IMPORT_INLINE_THREAD=0 to leave jobs pending for `bianmin worker` instead.
     "IMPORT_INLINE_THREAD": os.environ.get("BIANMIN_IMPORT_INLINE_THREAD", "1") == "1",

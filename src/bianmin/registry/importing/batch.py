@@ -6,8 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bianmin.registry.models import Division, Grid
-
 # Column order of a checked person: the stored form, ready for COPY or bulk_create. The
 # household slot holds an existing household's id, or the 户号 of one this import creates.
 PERSON_FIELDS = (
@@ -36,6 +34,10 @@ PERSON_FIELDS = (
     "residence_division_id",
     "source_import_id",
 )
+# On PostgreSQL a person travels as COPY text of every column but those the main process
+# decides in file order (`rows.RowChecker`): COPY then names them first, in this order.
+PERSON_DECIDED_FIELDS = ("household_id", "registered_division_id", "area_code")
+PERSON_TEXT_FIELDS = tuple(f for f in PERSON_FIELDS if f not in PERSON_DECIDED_FIELDS)
 HOUSEHOLD_SLOT = PERSON_FIELDS.index("household_id")
 REGISTERED_ADDRESS = PERSON_FIELDS.index("registered_address")
 RESIDENCE_ADDRESS = PERSON_FIELDS.index("residence_address")
@@ -55,28 +57,13 @@ HOUSEHOLD_FIELDS = (
 
 @dataclass(slots=True)
 class CheckedBatch:
-    people: list[list[Any]] = field(default_factory=list)  # PERSON_FIELDS
+    # PERSON_FIELDS lists; on PostgreSQL (text, household, registered division, area) with the
+    # text in PERSON_TEXT_FIELDS order. The household is an existing household's id, or the
+    # 户号 of one this import creates.
+    people: list[Any] = field(default_factory=list)
     new_households: list[tuple] = field(default_factory=list)  # HOUSEHOLD_FIELDS
-    tag_links: list[tuple[str, str]] = field(default_factory=list)  # (id_hash, tag code)
+    tag_links: list[tuple[int, str]] = field(default_factory=list)  # (index in people, tag)
     errors: list[tuple[int, Sequence[Any], str]] = field(default_factory=list)
     unchanged: int = 0
     rows: int = 0
     payload: tuple[bytes, bytes, bytes] | None = None  # COPY text, see writing.CopyEncoder
-
-
-@dataclass(slots=True)
-class Row:
-    """One row under check: its problems, or the person it becomes (and what joins it to a
-    household)."""
-
-    number: int
-    values: Sequence[Any]
-    problems: list[str]
-    id_hash: str = ""
-    person: list[Any] | None = None  # PERSON_FIELDS, filled when the row's own fields pass
-    household: str = ""
-    relationship: str = ""
-    registered: Division | None = None
-    residence: Division | None = None
-    grid: Grid | None = None
-    tags: tuple[str, ...] = ()

@@ -1,9 +1,10 @@
 """The 户 of an import: found by 户号 or created from the first row that names one.
 
 The rules are create_household's and add_member's, with their messages: a new 户 needs a
-village-level place, lies in the importer's area, and has one head. What is kept across
-batches, per 户号: its id (None until the writer has one), division, area, and whether it
-has a head (~150 bytes a household).
+village-level place, lies in the importer's area (both judged with the row's own fields, see
+`fields.FieldChecker._new_household`), and has one head. What is kept across batches, per
+户号: its id (None until the writer has one), division, area, and whether it has a head
+(~150 bytes a household).
 """
 
 from __future__ import annotations
@@ -13,21 +14,9 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _g
 
-from bianmin.registry.importing.batch import (
-    AREA,
-    HOUSEHOLD_SLOT,
-    REGISTERED,
-    REGISTERED_ADDRESS,
-    RESIDENCE_ADDRESS,
-    CheckedBatch,
-    Row,
-)
+from bianmin.registry.importing.batch import CheckedBatch
 from bianmin.registry.importing.lookups import HouseholdState, load_households
-from bianmin.registry.models import DivisionLevel, Relationship
 from bianmin.registry.services.people import ensure_in_scope
-
-_HEAD = Relationship.HEAD.value
-_VILLAGE = DivisionLevel.VILLAGE
 
 
 class Households:
@@ -44,65 +33,37 @@ class Households:
         for number, pk in ids.items():
             self._known[number].id = pk
 
-    def place(self, row: Row, batch: CheckedBatch) -> bool:
-        """Join the row's person to its 户 (found, or created from this first row of it)."""
-        state = self._known.get(row.household)
-        person = row.person
-        new = None
+    def place(
+        self, number: str, head: bool, new: tuple | str | None, batch: CheckedBatch
+    ) -> HouseholdState | str:
+        """The 户 the row's person joins (found, or created from this first row of it), or
+        why it cannot. `new` is what the row would create: (division, grid, address, area),
+        or the message saying why it cannot create one."""
+        state = self._known.get(number)
+        created = None
         if state is None:
-            division = (
-                row.registered
-                if (row.registered is not None and row.registered.level == _VILLAGE)
-                else row.residence
-            )
-            if division is None:
-                row.problems.append(
-                    _g("新建户“%(number)s”需要填写村（社区）一级的户籍地或现居住地。")
-                    % {"number": row.household}
-                )
-                return False
-            grid = (
-                row.grid
-                if row.grid is not None and row.grid.community_id == division.code
-                else None
-            )
-            area = grid.code if grid is not None else division.prefix
-            try:
-                ensure_in_scope(area)
-            except PermissionDenied as e:
-                row.problems.append(str(e))
-                return False
-            state = HouseholdState(None, division.code, area, False)
-            address = person[REGISTERED_ADDRESS] or person[RESIDENCE_ADDRESS]
-            new = (
-                row.household,
-                "family",
-                division.code,
-                grid.code if grid else None,
-                address,
-                area,
-                self.now,
-                self.now,
-            )
-        else:
+            if new.__class__ is str:
+                return new
+            division, grid, address, area = new
+            state = HouseholdState(None, division, area, False, in_scope=True)
+            created = (number, "family", division, grid, address, area, self.now, self.now)
+        elif not self._in_scope(state):
+            return _g("户号“%(number)s”所在的户不在您的管辖范围内。") % {"number": number}
+        if head and state.has_head:
+            return _g("该户已有户主。")
+        if created is not None:
+            self._known[number] = state
+            batch.new_households.append(created)
+        if head:
+            state.has_head = True
+        return state
+
+    def _in_scope(self, state: HouseholdState) -> bool:
+        # A 户 this import created was checked when it was; a registered one once, here.
+        if state.in_scope is None:
             try:
                 ensure_in_scope(state.area)
+                state.in_scope = True
             except PermissionDenied:
-                row.problems.append(
-                    _g("户号“%(number)s”所在的户不在您的管辖范围内。") % {"number": row.household}
-                )
-                return False
-        if row.relationship == _HEAD and state.has_head:
-            row.problems.append(_g("该户已有户主。"))
-            return False
-        if new is not None:
-            self._known[row.household] = state
-            batch.new_households.append(new)
-        if row.relationship == _HEAD:
-            state.has_head = True
-        person[HOUSEHOLD_SLOT] = state.id if state.id is not None else row.household
-        if person[REGISTERED] is None:  # the household's, as create_person does
-            person[REGISTERED] = state.division
-        if not person[AREA]:
-            person[AREA] = state.area
-        return True
+                state.in_scope = False
+        return state.in_scope

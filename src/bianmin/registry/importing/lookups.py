@@ -114,10 +114,13 @@ def existing_people(hashes: list[str]) -> set[str]:
 class HouseholdState:
     """A 户 as the import sees it: existing (id) or created by this import (id None)."""
 
-    __slots__ = ("area", "division", "has_head", "id")
+    __slots__ = ("area", "division", "has_head", "id", "in_scope")
 
-    def __init__(self, id: int | None, division: str, area: str, has_head: bool):
+    def __init__(
+        self, id: int | None, division: str, area: str, has_head: bool, in_scope: bool | None = None
+    ):
         self.id, self.division, self.area, self.has_head = id, division, area, has_head
+        self.in_scope = in_scope  # None: not checked yet against the importer's area
 
 
 def load_households(numbers: list[str], into: dict[str, HouseholdState]) -> None:

@@ -14,6 +14,7 @@ still checked, so the error sheet lists every bad row.
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -27,6 +28,7 @@ from bianmin.registry.importing.columns import ColumnMap
 from bianmin.registry.importing.errors_sheet import ErrorSheet
 from bianmin.registry.importing.reading import Opener, Row, open_sheet
 from bianmin.registry.importing.rows import RowChecker
+from bianmin.registry.importing.workers import FieldPool
 from bianmin.registry.importing.writing import BatchWriter, CopyEncoder
 
 _ABORT = object()  # roll back: a bad row in an all-or-nothing import, or the reader failed
@@ -63,14 +65,18 @@ def run_pass(
     on_progress: Callable[[int], None],
     finalize: Callable[[PassResult], None],
     try_first_load: bool = False,
+    processes: int = 0,
 ) -> PassResult:
+    """`processes`: worker processes checking the rows' own fields (PostgreSQL writes only;
+    see `workers`). They are forked here, before the writer thread starts."""
     result = PassResult(error_sheet=ErrorSheet(columns.headers))
-    checker = RowChecker(columns=columns, job_id=job_id)
     encoder = (
         CopyEncoder(tag_source=tag_source, added_by_id=added_by_id)
         if write and connection.vendor == "postgresql"
         else None
     )
+    checker = RowChecker(columns=columns, job_id=job_id, copy_text=encoder is not None)
+    pool = FieldPool(checker.fields, processes) if encoder is not None and processes else None
 
     writer = BatchWriter(
         tag_source=tag_source,
@@ -86,8 +92,15 @@ def run_pass(
             writer.decided.wait()
             checker.assume_empty = writer.first_load
         with open_sheet(opener) as sheet:
-            for raw in _batches(sheet.rows(), batch_size):
-                checked = checker.check_batch(raw)
+            batches = _batches(sheet.rows(), batch_size)
+            if pool is None:
+                checked_batches = map(checker.check_batch, batches)
+            else:
+                checked_batches = (
+                    checker.settle(raw, fields)
+                    for raw, fields in pool.check(batches, checker.preload_places)
+                )
+            for checked in checked_batches:
                 result.rows += checked.rows
                 result.unchanged += checked.unchanged
                 result.errors += len(checked.errors)
@@ -102,6 +115,11 @@ def run_pass(
                         yield checked
                 on_progress(result.rows)
 
+    with pool if pool is not None else contextlib.nullcontext():
+        return _run(produce, write, writer, single_transaction, result, finalize)
+
+
+def _run(produce, write, writer, single_transaction, result, finalize) -> PassResult:
     if not write:
         for _ in produce():
             pass

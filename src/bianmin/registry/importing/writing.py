@@ -13,7 +13,6 @@ half-written in the all-or-nothing mode, and a second run skips whoever is regis
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -24,23 +23,16 @@ from bianmin.registry.importing import firstload
 from bianmin.registry.importing.batch import (
     HOUSEHOLD_FIELDS,
     HOUSEHOLD_SLOT,
+    PERSON_DECIDED_FIELDS,
     PERSON_FIELDS,
+    PERSON_TEXT_FIELDS,
     CheckedBatch,
 )
+from bianmin.registry.importing.fields import NULL, copy_text
 from bianmin.registry.models import Household, Person, PersonTag
 
 _TAG_FIELDS = ("person_id", "tag_id", "source", "added_by_id")
-# COPY text format: backslash, tab, newline and carriage return are escaped; NUL cannot be
-# stored in PostgreSQL text at all.
-_COPY_SPECIAL = re.compile(r"[\\\t\n\r\x00]")
-_COPY_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\x00": ""})
-
-
-NULL = "\\N"
-
-
-def _text(value: str) -> str:
-    return value.translate(_COPY_ESCAPE)
+PERSON_COPY_COLUMNS = ("id", *PERSON_DECIDED_FIELDS, *PERSON_TEXT_FIELDS)
 
 
 def _columns(model, attnames: tuple[str, ...]) -> str:
@@ -59,7 +51,7 @@ class CopyEncoder:
 
     def __init__(self, *, tag_source: str, added_by_id: int | None):
         added_by = NULL if added_by_id is None else str(added_by_id)
-        self._tag_tail = f"\t{_text(tag_source[:100])}\t{added_by}\n"
+        self._tag_tail = f"\t{copy_text(tag_source[:100])}\t{added_by}\n"
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT pg_get_serial_sequence(%s, 'id'), pg_get_serial_sequence(%s, 'id')",
@@ -91,39 +83,21 @@ class CopyEncoder:
         }
         households = "".join(
             f"{household_ids[number]}\t{number}\t{kind}\t{division}\t{grid or NULL}\t"
-            f"{_text(address)}\t{area}\t{created:%Y-%m-%d %H:%M:%S.%f%z}\t"
+            f"{copy_text(address)}\t{area}\t{created:%Y-%m-%d %H:%M:%S.%f%z}\t"
             f"{updated:%Y-%m-%d %H:%M:%S.%f%z}\n"
             for number, kind, division, grid, address, area, created, updated in (
                 batch.new_households
             )
         )
         person_ids = self._ids(self._person_seq, len(batch.people))
-        by_hash: dict[str, str] = {}
         lines = []
-        stamped, stamp = None, ""
-        for pk, p in zip(person_ids, batch.people, strict=True):
-            (cipher, id_hash, masked, last4, name, name_initials, sex, birth, ethnicity, phone,
-             relationship, registered_address, residence_address, residence_type, life_status,
-             status_source, area, created, _updated, grid, household, registered, residence,
-             job) = p  # fmt: skip
-            if _COPY_SPECIAL.search(name + ethnicity + registered_address + residence_address):
-                name, ethnicity = _text(name), _text(ethnicity)
-                registered_address = _text(registered_address)
-                residence_address = _text(residence_address)
+        for pk, (text, household, registered, area) in zip(person_ids, batch.people, strict=True):
             if household.__class__ is str:
                 household = household_ids[household]
-            if created is not stamped:  # one timestamp per pass, formatted once
-                stamped, stamp = created, f"{created:%Y-%m-%d %H:%M:%S.%f%z}"
-            lines.append(
-                f"{pk}\t{cipher}\t{id_hash}\t{masked}\t{last4}\t{name}\t{name_initials}\t{sex}\t"
-                f"{birth}\t{ethnicity}\t{phone}\t{relationship}\t{registered_address}\t"
-                f"{residence_address}\t{residence_type}\t{life_status}\t{status_source}\t{area}\t"
-                f"{stamp}\t{stamp}\t{grid or NULL}\t{household or NULL}\t{registered or NULL}\t"
-                f"{residence or NULL}\t{job or NULL}\n"
-            )
-            by_hash[id_hash] = pk
+            # PERSON_COPY_COLUMNS order: the columns decided in file order, then the rest.
+            lines.append(f"{pk}\t{household or NULL}\t{registered or NULL}\t{area}\t{text}")
         tail = self._tag_tail
-        tags = "".join(f"{by_hash[h]}\t{code}{tail}" for h, code in batch.tag_links)
+        tags = "".join(f"{person_ids[i]}\t{code}{tail}" for i, code in batch.tag_links)
         batch.payload = (households.encode(), "".join(lines).encode(), tags.encode())
         return household_ids
 
@@ -191,7 +165,7 @@ class BatchWriter:
         with connection.wrap_database_errors, connection.cursor() as cursor:
             for model, fields, data in (
                 (Household, ("id", *HOUSEHOLD_FIELDS), households),
-                (Person, ("id", *PERSON_FIELDS), people),
+                (Person, PERSON_COPY_COLUMNS, people),
                 (PersonTag, _TAG_FIELDS, tags),
             ):
                 if data:
@@ -218,16 +192,15 @@ class BatchWriter:
             ]
         )
         if batch.tag_links:
-            ids = {p.id_hash: p.pk for p in people}
             PersonTag.objects.bulk_create(
                 [
                     PersonTag(
-                        person_id=ids[id_hash],
+                        person_id=people[i].pk,
                         tag_id=code,
                         source=self.tag_source,
                         added_by_id=self.added_by_id,
                     )
-                    for id_hash, code in batch.tag_links
+                    for i, code in batch.tag_links
                 ]
             )
 

@@ -48,7 +48,7 @@ from bianmin.core.errors import OutOfScope
 from bianmin.core.models import AuditAction
 from bianmin.core.scope import Scope, acting_in, current_scope
 from bianmin.registry.access import actor_for, staff_of
-from bianmin.registry.importing import firstload
+from bianmin.registry.importing import firstload, workers
 from bianmin.registry.importing.columns import match_headers, template_workbook
 from bianmin.registry.importing.pipeline import PassResult, run_pass
 from bianmin.registry.importing.reading import Opener, open_sheet
@@ -296,6 +296,7 @@ def _execute(job: ImportJob, actor: Actor, progress: Progress | None) -> None:
             on_progress=on_progress,
             finalize=lambda r: _conclude(job, actor, r),
             try_first_load=firstload.wanted(job.total_rows),
+            processes=workers.processes_for(job.total_rows) if write else 0,
         )
 
     if two_passes:
