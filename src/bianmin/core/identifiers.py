@@ -7,7 +7,6 @@ validate through here, so a number is judged the same way everywhere.
 from __future__ import annotations
 
 import datetime as dt
-import operator
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -26,7 +25,6 @@ def _ascii(raw: str | None) -> str:
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
-_ID_ZERO_OFFSET = 48 * sum(_ID_WEIGHTS)
 _ID18 = re.compile(r"^[0-9]{17}[0-9X]$")
 _ID15 = re.compile(r"^[0-9]{15}$")
 # Province-level codes of GB/T 2260 (plus 71/81/82 used for Taiwan, Hong Kong, Macao residents).
@@ -82,9 +80,10 @@ class CitizenId:
 
 def id_check_char(first17: str) -> str:
     if len(first17) == 17 and first17.isascii() and first17.isdigit():
-        # The MOD 11-2 sum over the ASCII codes, less 48 × the weights: the same sum, in C
-        # (bulk imports check a million numbers; the generator below was a third of it).
-        total = sum(map(operator.mul, first17.encode(), _ID_WEIGHTS)) - _ID_ZERO_OFFSET
+        # The MOD 11-2 weights are 2^17 … 2^1 mod 11, and 13 ≡ 2 (mod 11): read as a base-13
+        # number the digits sum to Σ d·13^(16-i) ≡ Σ d·2^(16-i), so the weighted sum is twice
+        # that, mod 11 — one C call (bulk imports check a million numbers).
+        total = 2 * int(first17, 13)
     else:
         total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
     return _ID_CHECK[total % 11]
@@ -94,11 +93,11 @@ def parse_citizen_id(raw: str, *, today: dt.date | None = None) -> CitizenId:
     """Validate and normalise a citizen ID number; raise ValidationError with a clear reason."""
     number = _ascii(raw).upper()
     legacy = None
-    if _ID15.match(number):
+    if len(number) == 15 and _ID15.match(number):
         legacy = number
         first17 = number[:6] + "19" + number[6:]
         number = first17 + id_check_char(first17)
-    elif not _ID18.match(number):
+    elif len(number) != 18 or not _ID18.match(number):
         raise ValidationError(
             _("身份证号码应为18位（末位可为X）或15位旧号码。"), code="id_number_format"
         )

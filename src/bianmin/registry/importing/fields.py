@@ -104,6 +104,8 @@ class FieldChecker:
         self._name_initials: dict[str, str] = {}
         self._scope: dict[str, str | None] = {}  # area → why it is out of scope, or None
         self._stamp = f"{now:%Y-%m-%d %H:%M:%S.%f%z}"
+        # A birth date after today is refused; "today" is the day the import started.
+        self._today = dt.date.today()
         self._job = NULL if job_id is None else str(job_id)
 
     def check(self, raw: Sequence[tuple[int, Sequence[Any]]]) -> Fields:
@@ -149,7 +151,7 @@ class FieldChecker:
             )
         else:
             try:
-                identity = identity_fields(raw_id)
+                identity = identity_fields(raw_id, today=self._today)
             except ValidationError as e:
                 problems.extend(e.messages)
             else:

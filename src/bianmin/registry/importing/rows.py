@@ -45,6 +45,7 @@ class RowChecker:
         self._place_columns = [
             (columns.index[key], key == "grid") for key in PLACE_FIELDS if key in columns.index
         ]
+        self._met: tuple[set[str], set[str]] = (set(), set())  # place cells looked up
         self._seen: set[int] = set()
         self._households = Households(now=self.now)
         # A first load (see firstload): the register is empty and locked by the import, so
@@ -57,15 +58,20 @@ class RowChecker:
         return self.settle(raw, self.fields.check(raw))
 
     def preload_places(self, raw: Raw) -> tuple[set[str], set[str]]:
-        """Look up (once per file) the division and grid codes the batch names; return them."""
+        """Look up (once per file) the division and grid codes the batch names; return the
+        batch's cells naming divisions and grids, as written."""
         divisions: set[str] = set()
         grids: set[str] = set()
         for i, is_grid in self._place_columns:
-            cells = {v[i] for _n, v in raw if len(v) > i}
-            (grids if is_grid else divisions).update(place_code(c) for c in cells)
-        divisions.discard("")
-        grids.discard("")
-        self.fields.places.preload(divisions, grids)
+            (grids if is_grid else divisions).update({v[i] for _n, v in raw if len(v) > i})
+        new_divisions, new_grids = divisions - self._met[0], grids - self._met[1]
+        if new_divisions or new_grids:
+            codes = {place_code(c) for c in new_divisions}, {place_code(c) for c in new_grids}
+            codes[0].discard("")
+            codes[1].discard("")
+            self.fields.places.preload(*codes)
+            self._met[0].update(new_divisions)
+            self._met[1].update(new_grids)
         return divisions, grids
 
     def settle(self, raw: Raw, fields: Fields) -> CheckedBatch:

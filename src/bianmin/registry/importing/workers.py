@@ -39,7 +39,7 @@ from django.db import connections
 from django.utils import translation
 
 from bianmin.core.scope import acting_in, current_scope
-from bianmin.registry.importing.fields import FieldChecker, Fields
+from bianmin.registry.importing.fields import FieldChecker, Fields, place_code
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +116,7 @@ class FieldPool:
 
     def check(self, batches: Iterable[Raw], places: Any) -> Iterator[tuple[Raw, Fields]]:
         """The batches with their checked fields, in order. `places(raw)` looks the batch's
-        codes up in the main process and returns them (division codes, grid codes)."""
+        places up in the main process and returns its cells naming divisions and grids."""
         n = len(self._workers)
         pending: deque[tuple[int, Raw]] = deque()
         known = self.checker.places
@@ -129,11 +129,11 @@ class FieldPool:
                     break
                 divisions, grids = places(raw)
                 w = k % n
-                sent_divisions, sent_grids = self._sent[w]
-                new_divisions = {c: known.divisions[c] for c in divisions - sent_divisions}
-                new_grids = {c: known.grids[c] for c in grids - sent_grids}
-                sent_divisions.update(new_divisions)
-                sent_grids.update(new_grids)
+                sent_divisions, sent_grids = self._sent[w]  # cells, as written
+                new_divisions = _entries(divisions - sent_divisions, known.divisions)
+                new_grids = _entries(grids - sent_grids, known.grids)
+                sent_divisions.update(divisions)
+                sent_grids.update(grids)
                 self._workers[w][1].put((new_divisions, new_grids, raw))
                 pending.append((w, raw))
                 k += 1
@@ -172,6 +172,12 @@ class FieldPool:
         self._workers = []
 
 
+def _entries(cells: set[str], known: dict[str, Any]) -> dict[str, Any]:
+    codes = {place_code(c) for c in cells}
+    codes.discard("")
+    return {code: known[code] for code in codes}
+
+
 # --- in the worker --------------------------------------------------------------------------
 
 _inherited: list[Any] = []  # the parent's connections: kept referenced, never closed here
@@ -196,6 +202,8 @@ def _cut_database() -> None:
 
 def _work(tasks: Any, conn: Any, checker: FieldChecker, language: str | None, scope: Any) -> None:
     _cut_database()
+    # What the parent had is frozen (see FieldPool); the batches make few cycles.
+    gc.set_threshold(100_000, 50, 1000)
     if language:
         translation.activate(language)
     with acting_in(scope):

@@ -13,6 +13,7 @@ half-written in the all-or-nothing mode, and a second run skips whoever is regis
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -81,10 +82,11 @@ class CopyEncoder:
                 strict=True,
             )
         }
+        stamps: dict[dt.datetime, str] = {}  # one per pass in practice; strftime is slow
         households = "".join(
             f"{household_ids[number]}\t{number}\t{kind}\t{division}\t{grid or NULL}\t"
-            f"{copy_text(address)}\t{area}\t{created:%Y-%m-%d %H:%M:%S.%f%z}\t"
-            f"{updated:%Y-%m-%d %H:%M:%S.%f%z}\n"
+            f"{copy_text(address)}\t{area}\t{_stamp(stamps, created)}\t"
+            f"{_stamp(stamps, updated)}\n"
             for number, kind, division, grid, address, area, created, updated in (
                 batch.new_households
             )
@@ -100,6 +102,13 @@ class CopyEncoder:
         tags = "".join(f"{person_ids[i]}\t{code}{tail}" for i, code in batch.tag_links)
         batch.payload = (households.encode(), "".join(lines).encode(), tags.encode())
         return household_ids
+
+
+def _stamp(stamps: dict[dt.datetime, str], moment: dt.datetime) -> str:
+    text = stamps.get(moment)
+    if text is None:
+        text = stamps[moment] = f"{moment:%Y-%m-%d %H:%M:%S.%f%z}"
+    return text
 
 
 class BatchWriter:

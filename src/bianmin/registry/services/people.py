@@ -46,8 +46,8 @@ class IdentityFields:
     sex: str
 
 
-def identity_fields(id_number: str) -> IdentityFields:
-    cid = parse_citizen_id(id_number)
+def identity_fields(id_number: str, *, today: dt.date | None = None) -> IdentityFields:
+    cid = parse_citizen_id(id_number, today=today)
     return IdentityFields(
         id_cipher=crypto.encrypt(cid.number),
         id_hash=crypto.lookup_hash(cid.number),
