@@ -109,3 +109,74 @@ def test_a_register_with_people_is_imported_the_ordinary_way(
     assert_done(job)
     assert spy == [False]  # the first file, below the threshold, did not even try
     assert Person.unscoped.filter(area_code__startswith=BAOCHENG).count() == 4
+
+
+def test_the_keys_to_other_tables_are_checked_once_and_all_constraints_stay_valid(
+    reference_data, first_load, spy, baocheng_worker
+):
+    job = do_import(baocheng_worker, csv_bytes([*family("H4001"), row("高圆")]))
+    assert_done(job)
+    assert spy == [True]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT bool_and(convalidated) FROM pg_constraint WHERE conrelid = ANY(%s::regclass[])",
+            [list(TABLES)],
+        )
+        assert cursor.fetchone()[0] is True
+        cursor.execute("SHOW session_replication_role")
+        assert cursor.fetchone()[0] == "origin"
+
+
+def test_a_first_load_leaves_divisions_and_grids_open_to_others(reference_data):
+    """Only the three register tables are locked: the foreign keys to divisions, grids, the
+    job and users are not dropped (that would lock those tables too), their triggers are
+    skipped for the import's transaction."""
+    import psycopg
+    from django.db import transaction
+
+    from bianmin.registry.importing import firstload
+
+    settings_dict = connection.settings_dict
+    other = psycopg.connect(
+        host=settings_dict["HOST"] or None,
+        port=settings_dict["PORT"] or None,
+        user=settings_dict["USER"],
+        password=settings_dict["PASSWORD"] or None,
+        dbname=settings_dict["NAME"],
+        autocommit=True,
+    )
+    try:
+        other.execute("SET lock_timeout = '2s'")
+        with transaction.atomic():
+            deferred = firstload.take_empty_tables()
+            assert deferred is not None and deferred.unchecked  # triggers skipped, keys noted
+            other.execute("SELECT count(*) FROM registry_division").fetchone()
+            other.execute("SELECT count(*) FROM registry_grid").fetchone()
+            other.execute("UPDATE registry_division SET name = name WHERE code = %s", [BAOCHENG])
+            with pytest.raises(psycopg.errors.LockNotAvailable):
+                other.execute("SELECT count(*) FROM registry_person")
+            transaction.set_rollback(True)
+    finally:
+        other.close()
+
+
+def test_a_row_pointing_at_a_place_that_is_gone_fails_the_first_load(reference_data):
+    """What the skipped trigger would have refused, the check before the commit refuses."""
+    from django.db import IntegrityError, transaction
+
+    from bianmin.registry.importing import firstload
+
+    with pytest.raises(IntegrityError, match="registered_division"), transaction.atomic():
+        deferred = firstload.take_empty_tables()
+        assert deferred is not None
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO registry_person (id_cipher, id_hash, id_masked, id_last4, name, "
+                "name_initials, sex, birth_date, ethnicity, phone, relationship, "
+                "registered_address, residence_address, residence_type, life_status, "
+                "status_source, area_code, created_at, updated_at, registered_division_id) "
+                "VALUES ('c', 'h', 'm', '0000', '某', 'M', 'M', '1980-01-01', '', '', '', '', "
+                "'', 'registered', 'alive', '', '420102', now(), now(), '429999999999')"
+            )
+        firstload.rebuild(deferred)
+    assert Person.unscoped.count() == 0
