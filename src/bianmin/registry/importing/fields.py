@@ -95,7 +95,9 @@ class FieldChecker:
         self.copy_text = copy_text
         # One C-level call picks a row's cells in _FIELDS order; an absent column reads the
         # empty cell padded at index `width`.
-        self._pick = itemgetter(*(columns.index.get(key, self.width) for key in _FIELDS))
+        picked = [columns.index.get(key, self.width) for key in _FIELDS]
+        self._pick = itemgetter(*picked)
+        self._reach = max(picked) + 1  # a shorter row is padded with empty cells
         self.places = Places()
         self._tags: dict[str, Tag] = {}
         for tag in Tag.objects.all():
@@ -127,7 +129,7 @@ class FieldChecker:
             return why
 
     def _check(self, values: Sequence[Any], out: Fields) -> None:
-        if len(values) <= self.width:
+        if len(values) < self._reach:
             values = [*values, *([""] * (self.width + 1 - len(values)))]
         problems: list[str] = []
         (

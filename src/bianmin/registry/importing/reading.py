@@ -146,7 +146,10 @@ class CsvSheet(Sheet):
     @contextlib.contextmanager
     def _text(self) -> Iterator[io.TextIOWrapper]:
         with self._opener() as handle:
-            text = io.TextIOWrapper(handle, encoding=self.encoding, newline="")
+            # Under a storage's File wrapper (Django's), the file itself: every line read
+            # would otherwise go through the wrapper's Python-level properties.
+            raw = handle.file if isinstance(getattr(handle, "file", None), io.IOBase) else handle
+            text = io.TextIOWrapper(raw, encoding=self.encoding, newline="")
             try:
                 yield text
             finally:

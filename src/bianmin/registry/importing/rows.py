@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any
 
 from django.utils import timezone
@@ -62,8 +63,13 @@ class RowChecker:
         batch's cells naming divisions and grids, as written."""
         divisions: set[str] = set()
         grids: set[str] = set()
+        rows = [v for _n, v in raw]
         for i, is_grid in self._place_columns:
-            (grids if is_grid else divisions).update({v[i] for _n, v in raw if len(v) > i})
+            try:
+                cells = set(map(itemgetter(i), rows))
+            except IndexError:  # a row shorter than the header
+                cells = {v[i] for v in rows if len(v) > i}
+            (grids if is_grid else divisions).update(cells)
         new_divisions, new_grids = divisions - self._met[0], grids - self._met[1]
         if new_divisions or new_grids:
             codes = {place_code(c) for c in new_divisions}, {place_code(c) for c in new_grids}

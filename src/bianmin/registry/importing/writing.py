@@ -83,14 +83,15 @@ class CopyEncoder:
             )
         }
         stamps: dict[dt.datetime, str] = {}  # one per pass in practice; strftime is slow
-        households = "".join(
-            f"{household_ids[number]}\t{number}\t{kind}\t{division}\t{grid or NULL}\t"
-            f"{copy_text(address)}\t{area}\t{_stamp(stamps, created)}\t"
-            f"{_stamp(stamps, updated)}\n"
-            for number, kind, division, grid, address, area, created, updated in (
-                batch.new_households
+        lines = []
+        for number, kind, division, grid, address, area, created, updated in batch.new_households:
+            stamp = stamps.get(created) or _stamp(stamps, created)
+            lines.append(
+                f"{household_ids[number]}\t{number}\t{kind}\t{division}\t{grid or NULL}\t"
+                f"{copy_text(address)}\t{area}\t{stamp}\t"
+                f"{stamp if updated is created else _stamp(stamps, updated)}\n"
             )
-        )
+        households = "".join(lines)
         person_ids = self._ids(self._person_seq, len(batch.people))
         lines = []
         for pk, (text, household, registered, area) in zip(person_ids, batch.people, strict=True):
