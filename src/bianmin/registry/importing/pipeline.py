@@ -1,10 +1,12 @@
 """One pass over a file: read → check → write, a batch at a time.
 
 On PostgreSQL (outside a caller's transaction) checking and writing overlap: this thread reads
-and checks batch n+1 while a writer thread, on its own connection, COPYs batch n — the
+and settles batch n+1 while a writer thread, on its own connection, COPYs batch n — the
 database's work and Python's then run on different cores. A queue of two batches between them
 bounds memory. Elsewhere (SQLite, or inside a caller's transaction, as in tests) the same
-writer runs in this thread.
+writer runs in this thread. For large files on PostgreSQL the rows' own checks run in worker
+processes, a few batches ahead (`workers`); the rest of each batch's checks stays here, in
+file order (`rows.RowChecker.settle`).
 
 With `single_transaction`, every batch goes into one transaction (savepoints per batch) and
 `finalize` runs inside it, so the job's result and its audit entry commit with the people

@@ -1,8 +1,9 @@
 """Writing checked batches: COPY on PostgreSQL, bulk_create elsewhere (SQLite).
 
-On PostgreSQL the reading thread turns a batch into COPY text itself (`CopyEncoder`), ids
-included, so the writer thread only streams three buffers per batch and hardly needs the
-interpreter: the database works while Python checks the next batch. The ids are taken from
+On PostgreSQL a person arrives as COPY text already (made where its fields were checked, see
+`fields`); the main process adds the id and the columns it decided in file order
+(`CopyEncoder`), so the writer thread only streams three buffers per batch and hardly needs
+the interpreter: the database works while Python checks the next batches. The ids are taken from
 the tables' own identity sequences with nextval() — the values PostgreSQL would assign — so
 the sequences stay consistent with the rows, and no row has to be read back to learn its id.
 
