@@ -240,9 +240,7 @@ class CaseViewSet(TransitionActions, ScopedGenericViewSet):
         },
     )
     def create(self, request):
-        form = i.IntakeRequest(data=request.data)
-        form.is_valid(raise_exception=True)
-        data = form.validated_data
+        data = _INTAKE_REQUEST.run_validation(request.data)
         key = request.headers.get("Idempotency-Key")
         if key is not None:
             key = idempotency.check_key(key)
@@ -327,6 +325,9 @@ class CaseViewSet(TransitionActions, ScopedGenericViewSet):
 # declared fields (and its nested ones) each time, a fifth of the intake's own CPU time.
 # `to_representation` only reads the bound fields, so threads can share it.
 _INTAKE_ANSWER = o.IntakeResultSerializer()
+# The same for the request: `run_validation` keeps nothing on the instance (is_valid() would
+# store the data and errors), and its errors are the ones is_valid() would raise.
+_INTAKE_REQUEST = i.IntakeRequest()
 
 
 def _materials(merged: MergedCheck) -> dict[str, list[dict[str, Any]]]:
