@@ -26,6 +26,7 @@ from bianmin.cases.services.intake import AgentConsent
 from bianmin.cases.services.merged import MergedCheck
 from bianmin.cases.services.pledges import PledgeInput
 from bianmin.cases.services.precheck import precheck
+from bianmin.core import audit
 from bianmin.core.api import ErrorSerializer, ScopedGenericViewSet, error_responses
 from bianmin.core.audit import Actor
 from bianmin.indicators.library import Period
@@ -258,7 +259,7 @@ class CaseViewSet(TransitionActions, ScopedGenericViewSet):
         applicant = self._applicant(request, data)
         perform = lambda: self._intake(request, data, applicant)  # noqa: E731
         if key is None:
-            with transaction.atomic():
+            with transaction.atomic(), audit.appended_last():
                 code, body, _case = perform()
             return Response(body, status=code)
         answer = idempotency.run_once(
