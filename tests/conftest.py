@@ -68,6 +68,19 @@ def _no_scope():
 
 
 @pytest.fixture(autouse=True)
+def _platform_language():
+    """Every test starts in the platform's language: a request in English (Accept-Language)
+    leaves English active in the thread after the test client returns, and a later test's
+    service messages would come out in English depending on which tests ran before it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_calendar():
     """The working-day calendar is cached per process and invalidated by model signals; a test
     database flushed or rolled back underneath it sends none, so start every test from the

@@ -138,6 +138,8 @@ else:
     # a prepared statement may not be on the next transaction's server connection.
     if os.environ.get("BIANMIN_DB_SERVER_BINDING", "1") != "0":
         options["server_side_binding"] = True
+        # Django turns psycopg's preparing off unless told (None); 5 is psycopg's own default.
+        options["prepare_threshold"] = 5
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import hashlib
+import json
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
+from django.db.transaction import TransactionManagementError
+from django.utils import timezone
 
 from bianmin.core import audit
 from bianmin.core.audit import Actor
@@ -117,7 +122,80 @@ class TestAppend:
         # (Which appends are lazy — a lone read — is test_api's commits_lazily test.)
         audit.record(system_actor, AuditAction.READ, object_type="person", object_id=1)
         with transaction.atomic():
-            assert audit._lock_head(lazy=False) == (1, AuditEntry.objects.get().entry_hash)
+            entry = AuditEntry(at=timezone.now(), action=AuditAction.READ, object_type="person")
+            audit._append(entry, lazy=False)
             assert _commit_mode() == "on"
-        assert audit._lock_head(lazy=True)[0] == 1
+        entry = AuditEntry(at=timezone.now(), action=AuditAction.READ, object_type="person")
+        audit._append(entry, lazy=True)
+        assert entry.pk == 3
         assert _commit_mode() == "off"  # SET LOCAL: until this (the test's) transaction ends
+
+    def test_the_digest_is_the_json_list_of_place_and_entry(self, system_actor):
+        # Entries written before the server computed hashes verify with the same formula.
+        entry = audit.record(
+            system_actor.with_purpose("受理申请"),
+            AuditAction.READ,
+            object_type="person",
+            object_id=5,
+            object_label="王五",
+            changes={"b": 1, "a": ["户口簿"]},
+        )
+        stored = AuditEntry.objects.get(pk=entry.pk)
+        text = json.dumps(
+            [
+                audit.GENESIS,
+                1,
+                stored.at.isoformat(),
+                None,
+                "pytest",
+                "",
+                "read",
+                "person",
+                "5",
+                "王五",
+                "受理申请",
+                {"a": ["户口簿"], "b": 1},
+                None,
+            ],
+            ensure_ascii=False,
+            sort_keys=True,
+            separators=(",", ":"),
+        )
+        assert stored.entry_hash == hashlib.sha256(text.encode()).hexdigest()
+
+    def test_the_first_entry_creates_the_head(self, system_actor):
+        AuditChainHead.objects.all().delete()
+        audit.record(system_actor, AuditAction.READ, object_type="person", object_id=1)
+        assert AuditChainHead.objects.get(pk=1).last_id == 1
+        assert audit.verify_chain().ok
+
+
+@pytest.mark.django_db
+class TestAppendedLast:
+    def test_entries_join_the_chain_after_the_blocks_writes(self, system_actor):
+        with transaction.atomic(), audit.appended_last():
+            entry = audit.record(system_actor, AuditAction.READ, object_type="person")
+            assert entry.pk is None and not AuditEntry.objects.exists()
+            with audit.appended_last():  # nested: joins the outer block
+                audit.record(system_actor, AuditAction.UPDATE, object_type="person")
+            assert not AuditEntry.objects.exists()
+        assert entry.pk == 1
+        assert list(AuditEntry.objects.order_by("pk").values_list("action", flat=True)) == [
+            "read",
+            "update",
+        ]
+        assert audit.verify_chain().checked == 2
+
+    def test_an_error_in_the_block_discards_its_entries(self, system_actor):
+        with pytest.raises(ZeroDivisionError), transaction.atomic(), audit.appended_last():
+            audit.record(system_actor, AuditAction.READ, object_type="person")
+            1 / 0  # noqa: B018
+        assert not AuditEntry.objects.exists()
+        audit.record(system_actor, AuditAction.READ, object_type="person")
+        assert audit.verify_chain().checked == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_appended_last_needs_the_callers_transaction():
+    with pytest.raises(TransactionManagementError), audit.appended_last():
+        pass

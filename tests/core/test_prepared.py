@@ -170,3 +170,25 @@ class TestInsert:
         assert second.pk is None and second._state.adding
         # no error was raised inside the transaction: it still answers
         assert OutboxMessage.objects.get(dedupe_key=first.dedupe_key).body == "已受理"
+
+    def test_replacing_updates_the_named_fields_of_the_existing_row(self):
+        from django.utils import timezone
+
+        from bianmin.notifications.models import OutboxMessage
+
+        def message(body: str, subject: str) -> OutboxMessage:
+            return OutboxMessage(
+                dedupe_key="case:BM202612060000001:2",
+                recipient_address="13812345678",
+                subject=subject,
+                body=body,
+                next_attempt_at=timezone.now(),
+            )
+
+        first, again = message("已受理", "受理"), message("已补正", "补正")
+        assert prepared.insert(first, unless_exists=("dedupe_key",), replacing=("body",))
+        assert prepared.insert(again, unless_exists=("dedupe_key",), replacing=("body",))
+        assert again.pk == first.pk
+        stored = OutboxMessage.objects.get(dedupe_key=first.dedupe_key)
+        assert (stored.body, stored.subject) == ("已补正", "受理")  # only the named field
+        assert OutboxMessage.objects.count() == 1

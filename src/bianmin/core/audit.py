@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from bianmin.core.masking import mask_text
@@ -36,10 +39,20 @@ SYSTEM = Actor()
 
 
 def _digest(prev_hash: str, entry: AuditEntry) -> str:
-    body = json.dumps(
+    """SHA-256 of the JSON list [prev_hash, id, at, actor, …, ip] (keys of `changes` sorted)."""
+    return hashlib.sha256((_place(prev_hash, entry.pk) + _tail(entry)).encode()).hexdigest()
+
+
+def _place(prev_hash: str, entry_id: int) -> str:
+    """The digest text's start: the entry's place in the chain (a hex hash and an integer,
+    which JSON writes as they are — so PostgreSQL can write it too, `_statement`)."""
+    return f'["{prev_hash}",{entry_id},'
+
+
+def _tail(entry: AuditEntry) -> str:
+    """The rest of the digest text: what the entry says, known before its place is."""
+    return json.dumps(
         [
-            prev_hash,
-            entry.pk,
             entry.at.isoformat(),
             entry.actor_id,
             entry.actor_name,
@@ -56,8 +69,12 @@ def _digest(prev_hash: str, entry: AuditEntry) -> str:
         sort_keys=True,
         separators=(",", ":"),
         default=str,
-    )
-    return hashlib.sha256(body.encode()).hexdigest()
+    )[1:]
+
+
+# Entries waiting for the end of an `appended_last` block, per thread (each thread has its
+# own database connection); None outside such a block.
+_waiting = threading.local()
 
 
 def record(
@@ -71,102 +88,144 @@ def record(
 ) -> AuditEntry:
     """Append one entry. Runs inside the caller's transaction, so it commits or rolls back with
     the change it describes. Free text is masked: no ID or phone number is stored in clear.
+    Inside `appended_last` the entry goes in when that block ends (its id and hashes are
+    set then).
 
-    Every audited request appends, so this is two round trips on PostgreSQL — lock the head
-    (and choose the commit mode), then insert the entry and move the head in one statement —
-    with SQL built once per process: the ORM's three statements and a savepoint cost more CPU
-    than the rest of a look-up. Nested in the caller's transaction it takes no savepoint: a
-    failure leaves that transaction unusable (Django refuses further queries until it rolls
-    back), so nothing half-written can be committed."""
+    Every audited request appends, and every appender queues on the chain head's row lock
+    until its transaction commits. On PostgreSQL the append is therefore one statement — lock
+    the head, insert the entry with its hash computed by the server, move the head — and a
+    lone read's entry is that statement alone, its own transaction, committed without waiting
+    for the disk (`commits_lazily`): the lock is held for the statement, not for round trips
+    with the application in between. Nested in the caller's transaction it takes no
+    savepoint: a failure leaves that transaction unusable (Django refuses further queries
+    until it rolls back), so nothing half-written can be committed."""
+    entry = AuditEntry(
+        at=timezone.now(),
+        actor_id=actor.user_id,
+        actor_name=actor.name[:150],
+        org_unit_code=actor.org_unit_code,
+        action=str(action),
+        object_type=object_type,
+        object_id=str(object_id),
+        object_label=mask_text(object_label)[:200],
+        purpose=mask_text(actor.purpose)[:200],
+        changes=json.loads(mask_text(json.dumps(changes or {}, ensure_ascii=False, default=str))),
+        ip=actor.ip,
+    )
+    waiting = getattr(_waiting, "entries", None)
+    if waiting is not None:
+        waiting.append(entry)
+        return entry
     lazy = commits_lazily(
         action, vendor=connection.vendor, outermost=not connection.in_atomic_block
     )
-    with transaction.atomic(savepoint=False):
-        last_id, last_hash = _lock_head(lazy)
-        entry = AuditEntry(
-            id=last_id + 1,
-            at=timezone.now(),
-            actor_id=actor.user_id,
-            actor_name=actor.name[:150],
-            org_unit_code=actor.org_unit_code,
-            action=str(action),
-            object_type=object_type,
-            object_id=str(object_id),
-            object_label=mask_text(object_label)[:200],
-            purpose=mask_text(actor.purpose)[:200],
-            changes=json.loads(
-                mask_text(json.dumps(changes or {}, ensure_ascii=False, default=str))
-            ),
-            ip=actor.ip,
-            prev_hash=last_hash,
-        )
-        entry.entry_hash = _digest(last_hash, entry)
-        _append(entry)
+    _append(entry, lazy=lazy)
     return entry
 
 
-_sql: dict[str, tuple[str, str, str, list]] = {}
+@contextmanager
+def appended_last() -> Iterator[None]:
+    """Entries recorded in the block join the chain when it ends, after the block's other
+    writes: a transaction that writes much and audits once then holds the chain's lock from
+    its last statement to its commit only (the window intake: case, materials, messages,
+    idempotency record — then the entry — then COMMIT). Must run inside the transaction the
+    entries belong to; an error in the block discards them with it. Nested blocks join the
+    outermost."""
+    if getattr(_waiting, "entries", None) is not None:
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise TransactionManagementError("appended_last() needs the caller's transaction")
+    _waiting.entries = []
+    try:
+        yield
+        entries = _waiting.entries
+    finally:
+        _waiting.entries = None
+    for entry in entries:
+        _append(entry, lazy=False)
 
 
-def _statements() -> tuple[str, str, str, list]:
-    """(lock the head, the same committing lazily, insert the entry and move the head, the
-    entry's fields) for this database; built from the models once per process."""
-    known = _sql.get(connection.vendor)
+_sql: dict[tuple[str, bool], str] = {}
+
+
+def _statement(lazy: bool) -> str:
+    """PostgreSQL: lock the head, insert the entry after it with the server computing its
+    hash (`_place` + the entry's `_tail`, as `_digest` does), move the head; returns the new
+    id and hashes. No row when the head row does not exist yet. Built from the models once
+    per process; identifiers come from the models, values are bound."""
+    known = _sql.get((connection.vendor, lazy))
     if known is not None:
         return known
     qn = connection.ops.quote_name
     head = qn(AuditChainHead._meta.db_table)
-    fields = [f for f in AuditEntry._meta.concrete_fields if not f.generated]
-    columns = ", ".join(qn(f.column) for f in fields)
-    values = ", ".join(["%s"] * len(fields))
-    # Identifiers come from the models, values are bound: nothing from a request.
-    insert = f"INSERT INTO {qn(AuditEntry._meta.db_table)} ({columns}) VALUES ({values})"  # noqa: S608
-    move = f'UPDATE {head} SET "last_id" = %s, "last_hash" = %s WHERE "id" = 1'  # noqa: S608
-    columns_read = '"last_id", "last_hash"'
-    lock = f'SELECT {columns_read} FROM {head} WHERE "id" = 1'  # noqa: S608
+    fields = _value_fields()
+    names = ["id", *(f.column for f in fields), "prev_hash", "entry_hash"]
+    columns = ", ".join(qn(name) for name in names)
+    values = ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in fields)
+    commit_mode = "set_config('synchronous_commit', 'off', true), " if lazy else ""
+    digest_text = """'["' || h.prev || '",' || h.id::text || ',' || %s"""
+    sql = (
+        f'WITH h AS (SELECT {commit_mode}"last_id" + 1 AS id, "last_hash" AS prev '  # noqa: S608
+        f'FROM {head} WHERE "id" = 1 FOR UPDATE), '
+        f"e AS (INSERT INTO {qn(AuditEntry._meta.db_table)} ({columns}) "
+        f"SELECT h.id, {values}, h.prev, "
+        f"encode(sha256(convert_to({digest_text}, 'UTF8')), 'hex') FROM h "
+        'RETURNING "id", "prev_hash", "entry_hash"), '
+        f'm AS (UPDATE {head} SET "last_id" = e."id", "last_hash" = e."entry_hash" '
+        f'FROM e WHERE {head}."id" = 1) '
+        'SELECT "id", "prev_hash", "entry_hash" FROM e'
+    )
+    _sql[(connection.vendor, lazy)] = sql
+    return sql
+
+
+def _value_fields() -> list:
+    """The entry's columns the application supplies (all but its place in the chain)."""
+    chained = {"id", "prev_hash", "entry_hash"}
+    return [
+        f for f in AuditEntry._meta.concrete_fields if not f.generated and f.name not in chained
+    ]
+
+
+def _values(entry: AuditEntry) -> list:
+    """Each field's value prepared by the field, as the ORM's insert does."""
+    return [f.get_db_prep_save(f.pre_save(entry, True), connection) for f in _value_fields()]
+
+
+def _append(entry: AuditEntry, *, lazy: bool) -> None:
+    """Give the entry its place after the head and write it; `lazy`: the append is its own
+    transaction, committed without waiting for the disk (`commits_lazily`)."""
     if connection.vendor == "postgresql":
-        # set_config(…, true) is SET LOCAL: the commit mode goes with the lock, no round trip.
-        lazily = (
-            f"SELECT set_config('synchronous_commit', 'off', true), {columns_read} "  # noqa: S608
-            f'FROM {head} WHERE "id" = 1 FOR UPDATE'
-        )
-        known = (f"{lock} FOR UPDATE", lazily, f"WITH e AS ({insert}) {move}", fields)
-    else:  # SQLite: the database's write lock serialises appenders; one statement at a time
-        known = (lock, lock, f"{insert};{move}", fields)
-    _sql[connection.vendor] = known
-    return known
-
-
-def _lock_head(lazy: bool) -> tuple[int, str]:
-    """Lock the chain head and read it; `lazy`: this transaction commits without waiting for
-    the disk (`commits_lazily`) — the setting is the transaction's own."""
-    plain, lazily, _write, _fields = _statements()
-    with connection.cursor() as cursor:
-        cursor.execute(lazily if lazy else plain)
-        row = cursor.fetchone()
-    if row is None:  # the first entry ever: the head row does not exist yet
-        if lazy and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
-        return head.last_id, head.last_hash
-    return row[-2], row[-1]
-
-
-def _append(entry: AuditEntry) -> None:
-    """Insert the entry (values prepared by each field, as the ORM's insert does) and move
-    the head to it."""
-    _plain, _lazily, write, fields = _statements()
-    values = [f.get_db_prep_save(f.pre_save(entry, True), connection) for f in fields]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(write, [*values, entry.pk, entry.entry_hash])
-        else:
-            insert, move = write.split(";")
-            cursor.execute(insert, values)
-            cursor.execute(move, [entry.pk, entry.entry_hash])
+        params = [*_values(entry), _tail(entry)]
+        sql = _statement(lazy)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+            if row is None:  # the first entry ever: the head row does not exist yet
+                _create_head()
+                cursor.execute(sql, params)
+                row = cursor.fetchone()
+        entry.pk, entry.prev_hash, entry.entry_hash = row
+    else:  # SQLite: the database's write lock serialises appenders
+        with transaction.atomic(savepoint=False):
+            head, _ = AuditChainHead.objects.get_or_create(pk=1)
+            entry.pk, entry.prev_hash = head.last_id + 1, head.last_hash
+            entry.entry_hash = _digest(entry.prev_hash, entry)
+            entry.save(force_insert=True)
+            AuditChainHead.objects.filter(pk=1).update(last_id=entry.pk, last_hash=entry.entry_hash)
     entry._state.adding = False
     entry._state.db = connection.alias
+
+
+def _create_head() -> None:
+    table = connection.ops.quote_name(AuditChainHead._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO {table} ("id", "last_id", "last_hash") VALUES (1, 0, %s) '  # noqa: S608
+            'ON CONFLICT ("id") DO NOTHING',
+            [GENESIS],
+        )
 
 
 def commits_lazily(action: AuditAction | str, *, vendor: str, outermost: bool) -> bool:

@@ -144,14 +144,18 @@ class PreparedQuery:
 _inserts: dict[tuple[type[models.Model], str, tuple], tuple[str, list[models.Field]]] = {}
 
 
-def insert(obj: models.Model, *, unless_exists: tuple[str, ...] = ()) -> bool:
+def insert(
+    obj: models.Model, *, unless_exists: tuple[str, ...] = (), replacing: tuple[str, ...] = ()
+) -> bool:
     """`obj.save(force_insert=True)` for a new row whose primary key the database assigns,
     with the INSERT built once per model (values still go through each field's `pre_save`
     and `get_db_prep_save`, as the ORM's insert does). True when the row went in.
 
     `unless_exists`: the fields of a unique constraint; a row already holding those values
     makes this a no-op (`ON CONFLICT … DO NOTHING`, False) instead of an error — no savepoint
-    needed, so the caller's transaction stays usable either way.
+    needed, so the caller's transaction stays usable either way. With `replacing` (field
+    names) such a row instead takes this row's values of those fields (`ON CONFLICT … DO
+    UPDATE`) and keeps its id, which `obj` takes.
 
     A model with its own `save()` or with save signals, inheritance, database defaults or
     generated columns, or a backend that cannot return the new id, gets the ORM's save."""
@@ -169,6 +173,14 @@ def insert(obj: models.Model, *, unless_exists: tuple[str, ...] = ()) -> bool:
         or obj.pk is not None
         or any(f.generated or f.has_db_default() for f in meta.concrete_fields)
     ):
+        if replacing:
+            model._base_manager.using(alias).bulk_create(
+                [obj],
+                update_conflicts=True,
+                unique_fields=list(unless_exists),
+                update_fields=list(replacing),
+            )
+            return True
         if not unless_exists:
             obj.save(force_insert=True, using=alias)
             return True
@@ -178,7 +190,8 @@ def insert(obj: models.Model, *, unless_exists: tuple[str, ...] = ()) -> bool:
         except IntegrityError:
             return False
         return True
-    known = _inserts.get((model, connection.vendor, unless_exists))
+    shape = (model, connection.vendor, unless_exists, replacing)
+    known = _inserts.get(shape)
     if known is None:
         qn = connection.ops.quote_name
         fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
@@ -188,12 +201,18 @@ def insert(obj: models.Model, *, unless_exists: tuple[str, ...] = ()) -> bool:
         if unless_exists:
             target = ", ".join(qn(meta.get_field(name).column) for name in unless_exists)
             conflict = f"ON CONFLICT ({target}) DO NOTHING "
+            if replacing:
+                updates = ", ".join(
+                    f"{qn(c)} = EXCLUDED.{qn(c)}"
+                    for c in (meta.get_field(name).column for name in replacing)
+                )
+                conflict = f"ON CONFLICT ({target}) DO UPDATE SET {updates} "
         # Names come from the model, values are bound.
         sql = (
             f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({marks}) "  # noqa: S608
             f"{conflict}RETURNING {qn(meta.auto_field.column)}"
         )
-        known = _inserts[(model, connection.vendor, unless_exists)] = (sql, fields)
+        known = _inserts[shape] = (sql, fields)
     sql, fields = known
     values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
     with connection.cursor() as cursor:

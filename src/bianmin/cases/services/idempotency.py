@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bianmin.cases.models import Case, IdempotencyRecord
-from bianmin.core import crypto
+from bianmin.core import audit, crypto
 
 MAX_KEY_LENGTH = 100
 
@@ -114,7 +114,9 @@ def run_once(
     does the work, finds the key taken, and rolls all of it back — rare, and it keeps the
     common path short. Call `replay` first to answer known keys without doing the work."""
     try:
-        with transaction.atomic():
+        # The work's audit entries go in after the record, just before COMMIT: every audited
+        # request queues on the chain's lock, so it is taken by the transaction's last statement.
+        with transaction.atomic(), audit.appended_last():
             status_code, body, case = perform()
             text = json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False)
             if not _claim(

@@ -77,9 +77,17 @@ def _sql_for(shape: tuple) -> tuple[str, list[list[models.Field]]]:
         row = [parent if f.attname == "case_id" else "%s" for f in fields]
         ctes.append(_cte(f"r{k}", model, fields, [row] * count, '"id"'))
         selects.append(_IDS_OF % f"r{k}")
-    sql = "WITH " + ", ".join(ctes) + " SELECT " + ", ".join(selects)
+    sql = _numbered("WITH " + ", ".join(ctes) + " SELECT " + ", ".join(selects))
     _shapes[shape] = (sql, fields_by_group)
     return sql, fields_by_group
+
+
+def _numbered(sql: str) -> str:
+    """`%s` placeholders as PostgreSQL's `$1, $2 …`: psycopg converts a statement's
+    placeholders on every run once it is longer than 4 KB or has more than 50 (its cache
+    leaves those out), and this one is both; a raw cursor sends the numbered text as it is."""
+    first, *rest = sql.split("%s")
+    return first + "".join(f"${k}{part}" for k, part in enumerate(rest, 1))
 
 
 def _params(obj: models.Model, fields: list[models.Field], skip: str) -> list:
@@ -125,13 +133,12 @@ def insert_case(case: Case, rows: Sequence[models.Model], *, number_day: dt.date
 
 
 def execute_prepared(sql: str, params: Sequence) -> tuple:
-    """Run one statement with server-side parameters and return its first row. Django's
-    cursors bind parameters into the text client-side (its default with psycopg 3), so the
-    server parses and plans a long statement afresh every time; a plain psycopg cursor sends
-    them apart, and psycopg prepares a statement it has seen a few times on the connection —
-    the intake's statement is then only executed. Same connection, same transaction."""
+    """Run one statement (placeholders `$1 …`) with server-side parameters and return its
+    first row. psycopg prepares a statement it has seen a few times on the connection, so the
+    intake's statement is then only executed, not parsed and planned. Same connection, same
+    transaction as the ORM's queries."""
     connection.ensure_connection()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+    with connection.wrap_database_errors, psycopg.RawCursor(connection.connection) as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()
 

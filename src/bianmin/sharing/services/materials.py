@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from bianmin.catalog.models import Material, ServiceItem
 from bianmin.catalog.sources import CERTIFICATE_TYPES, SHARED_DATA
+from bianmin.core import prepared
 from bianmin.core.audit import Actor
 from bianmin.registry.models import Organisation, Person
 from bianmin.sharing.models import AccessOutcome, SharedMaterial
@@ -164,6 +165,16 @@ def fetch_materials(
     return result
 
 
+_REFETCHED = (
+    "source_label",
+    "certificate_identifier",
+    "found",
+    "reason",
+    "access",
+    "fetched_at",
+)
+
+
 def record_fetched(
     *, actor: Actor, case, fetched: Iterable[Fetched], at: dt.datetime | None = None
 ) -> list[SharedMaterial]:
@@ -203,21 +214,11 @@ def record_fetched(
                     area_code=case.area_code,
                 )
             )
-        if rows:
-            # One statement; a material tried again replaces its earlier row.
-            SharedMaterial.unscoped.bulk_create(
-                rows,
-                update_conflicts=True,
-                unique_fields=["case", "code"],
-                update_fields=[
-                    "source_label",
-                    "certificate_identifier",
-                    "found",
-                    "reason",
-                    "access",
-                    "fetched_at",
-                ],
-            )
+        # A material tried again (resubmission) replaces its earlier row. One prepared insert
+        # a row: an intake fetches one or two, and the ORM's bulk upsert cost more CPU than
+        # the rest of recording them.
+        for row in rows:
+            prepared.insert(row, unless_exists=("case", "code"), replacing=_REFETCHED)
     return rows
 
 
