@@ -3,8 +3,8 @@ or in worker processes), then what needs the whole file or the database, here, i
 
 Per row this costs ~25 µs of Python, most of it the ID check and its encryption (the row is
 turned into its stored form once, in `fields`). State kept here across batches, and so
-growing with the file: the numbers seen so far (a set of 60-bit ints, ~70 bytes a row) to
-refuse duplicates within the file, and the 户号 met so far (see `households`). Each batch
+growing with the file: the numbers seen so far (60-bit keys, 8–16 bytes a row, see `seen`)
+to refuse duplicates within the file, and the 户号 met so far (see `households`). Each batch
 asks the database once which of its numbers and 户号 already exist (not on a first load).
 """
 
@@ -23,6 +23,7 @@ from bianmin.registry.importing.columns import ColumnMap
 from bianmin.registry.importing.fields import PLACE_FIELDS, FieldChecker, Fields, place_code
 from bianmin.registry.importing.households import Households
 from bianmin.registry.importing.lookups import existing_people
+from bianmin.registry.importing.seen import SeenKeys
 
 Raw = Sequence[tuple[int, Sequence[Any]]]
 
@@ -47,7 +48,7 @@ class RowChecker:
             (columns.index[key], key == "grid") for key in PLACE_FIELDS if key in columns.index
         ]
         self._met: tuple[set[str], set[str]] = (set(), set())  # place cells looked up
-        self._seen: set[int] = set()
+        self._seen = SeenKeys()
         self._households = Households(now=self.now)
         # A first load (see firstload): the register is empty and locked by the import, so
         # nobody is registered already and no 户 exists.
@@ -101,15 +102,11 @@ class RowChecker:
         for i, (number, values) in enumerate(raw):
             problems = problems_of[i]
             id_hash = hashes[i]
-            if id_hash:
-                key = int(id_hash[:15], 16)
-                if key in seen:
-                    duplicate = duplicate or _g(
-                        "身份证号码在本文件中重复出现（以第一次出现的行为准）。"
-                    )
-                    problems = [*(problems or ()), duplicate]
-                else:
-                    seen.add(key)
+            if id_hash and not seen.add(int(id_hash[:15], 16)):
+                duplicate = duplicate or _g(
+                    "身份证号码在本文件中重复出现（以第一次出现的行为准）。"
+                )
+                problems = [*(problems or ()), duplicate]
             if problems:
                 errors.append((number, values, "；".join(problems)))
                 continue
