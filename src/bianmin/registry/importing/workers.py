@@ -28,7 +28,9 @@ import gc
 import logging
 import multiprocessing
 import os
+import signal
 import threading
+import time
 import traceback
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -162,7 +164,16 @@ class FieldPool:
             with contextlib.suppress(OSError, ValueError):
                 tasks.put(None)
         for process, tasks, results in self._workers:
-            process.join(timeout=5)
+            # After an early stop a worker may still be sending a result nobody will use:
+            # read and drop it so the worker can reach its end.
+            deadline = time.monotonic() + 10
+            while process.is_alive() and time.monotonic() < deadline:
+                try:
+                    while results.poll(0.05):
+                        results.recv()
+                except (EOFError, OSError):
+                    pass
+                process.join(0.05)
             if process.is_alive():
                 process.terminate()
                 process.join(timeout=5)
@@ -202,6 +213,10 @@ def _cut_database() -> None:
 
 def _work(tasks: Any, conn: Any, checker: FieldChecker, language: str | None, scope: Any) -> None:
     _cut_database()
+    # The main process decides when to stop: Ctrl+C reaches it (and the whole process
+    # group), SIGTERM ends a worker, whatever handler the parent had installed.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     # What the parent had is frozen (see FieldPool); the batches make few cycles.
     gc.set_threshold(100_000, 50, 1000)
     if language:
