@@ -4,15 +4,12 @@ transaction, so there is no race to show there.)"""
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connections
 
 from bianmin.cases.models import Case, CaseEvent, IdempotencyRecord
 from bianmin.cases.services import handling, idempotency, intake
@@ -20,6 +17,7 @@ from bianmin.notifications.models import OutboxMessage
 from tests.cases import builders
 from tests.cases.conftest import as_actor
 from tests.conftest import arrange_city_sharing
+from tests.racing import race
 
 _ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 pytestmark = [
@@ -38,28 +36,6 @@ def _reference_data(reference_data):
 def sharing_arranged(reference_data) -> int:
     """The city's grants, once the flushed database has its reference data back."""
     return arrange_city_sharing()
-
-
-def race(n: int, work: Callable[[int], Any]) -> list[Any]:
-    """work(0…n-1) in n threads released at once; each result or exception."""
-    barrier = threading.Barrier(n)
-    results: list[Any] = [None] * n
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = work(i)
-        except Exception as e:  # collected and asserted on by the test
-            results[i] = e
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
 
 
 def kinds(results: list[Any]) -> Counter:

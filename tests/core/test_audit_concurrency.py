@@ -4,15 +4,14 @@ in last (`appended_last`) race for the head; the chain must come out whole, in o
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import transaction
 
 from bianmin.core import audit
 from bianmin.core.audit import Actor
 from bianmin.core.models import AuditAction, AuditChainHead, AuditEntry
+from tests.racing import race
 
 _ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 pytestmark = [
@@ -35,24 +34,8 @@ def _append_many(i: int) -> None:
 
 
 def test_concurrent_appends_keep_one_unbroken_chain():
-    barrier = threading.Barrier(THREADS)
-    errors: list[Exception] = []
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            _append_many(i)
-        except Exception as e:  # asserted on below
-            errors.append(e)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert errors == []
+    results = race(THREADS, _append_many)
+    assert [r for r in results if isinstance(r, Exception)] == []
     expected = THREADS * (EACH + EACH // 3)
     assert AuditEntry.objects.count() == expected
     report = audit.verify_chain()

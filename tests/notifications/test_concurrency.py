@@ -5,14 +5,10 @@ in-memory file the threads would share, so there is no race to show there.)"""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections import Counter
-from collections.abc import Callable
-from typing import Any
 
 import pytest
 from django.conf import settings
-from django.db import connections
 
 from bianmin.core import jobs
 from bianmin.notifications.delivery import deliver_due
@@ -20,6 +16,7 @@ from bianmin.notifications.models import OutboxMessage, OutboxStatus
 from bianmin.notifications.services import queue_message
 from tests.notifications.conftest import use_channels
 from tests.notifications.fakes import ScriptedChannel
+from tests.racing import race
 
 _ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 pytestmark = [
@@ -27,28 +24,6 @@ pytestmark = [
     pytest.mark.skipif(not _ON_POSTGRES, reason="needs PostgreSQL: row locks between sessions"),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def race(n: int, work: Callable[[int], Any]) -> list[Any]:
-    """work(0…n-1) in n threads released at the same instant; results or exceptions."""
-    barrier = threading.Barrier(n)
-    results: list[Any] = [None] * n
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = work(i)
-        except Exception as e:  # collected and asserted on by the test
-            results[i] = e
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results
 
 
 def test_parallel_deliverers_never_send_a_message_twice(settings):

@@ -4,21 +4,19 @@ show there; its test database is also one in-memory file the threads would share
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connections
 
 from bianmin.core.audit import Actor
 from bianmin.queueing import services
 from bianmin.queueing.models import Appointment, AppointmentSlot, Ticket, TicketStatus
 from tests import factories
 from tests.queueing.conftest import MONDAY, error_code, local
+from tests.racing import race
 
 _ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 pytestmark = [
@@ -33,28 +31,6 @@ ACTOR = Actor(name="pytest")
 @pytest.fixture(autouse=True)
 def _reference_data(reference_data):
     """A transactional test starts from a flushed database (tests/conftest.py)."""
-
-
-def race(n: int, work: Callable[[int], Any]) -> list[Any]:
-    """Run work(0…n-1) in n threads released at the same instant; results or exceptions."""
-    barrier = threading.Barrier(n)
-    results: list[Any] = [None] * n
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = work(i)
-        except Exception as e:  # collected and asserted on by the test
-            results[i] = e
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
 
 
 def codes(results: list[Any]) -> Counter:
