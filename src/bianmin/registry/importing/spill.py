@@ -41,6 +41,15 @@ def caps() -> tuple[int, int]:
     )
 
 
+def _stored(key: int) -> int:
+    """A 60-bit key with its low 20 bits moved on top (a bijection; see `add_keys`)."""
+    return (key & 0xFFFFF) << 40 | key >> 20
+
+
+def _key(stored: int) -> int:
+    return (stored & 0xFF_FFFF_FFFF) << 20 | stored >> 40
+
+
 class Spill:
     """The temporary database of one pass over a file; `close()` deletes it."""
 
@@ -95,9 +104,11 @@ class Spill:
     # --- ID-number keys -----------------------------------------------------------------------
 
     def add_keys(self, keys: Iterable[int]) -> None:
-        # Sorted: appends to the B-tree's right edge instead of random inserts.
+        """Keys in the order of `SeenKeys`' slots: by their low bits, which `_stored` puts on
+        top — so the B-tree is written nearly in order (random inserts cost twice as much),
+        without sorting a million ints first (~40 MB while it lasts)."""
         with self._transaction() as db:
-            db.executemany("INSERT OR IGNORE INTO seen VALUES (?)", ((k,) for k in sorted(keys)))
+            db.executemany("INSERT OR IGNORE INTO seen VALUES (?)", ((_stored(k),) for k in keys))
 
     def keys_among(self, keys: list[int]) -> set[int]:
         """Which of these keys were spilled. (The list travels as one JSON parameter: a batch
@@ -106,9 +117,9 @@ class Spill:
             return set()
         rows = self._db.execute(
             "SELECT key FROM seen WHERE key IN (SELECT value FROM json_each(?))",
-            [json.dumps(keys)],
+            [json.dumps([_stored(k) for k in keys])],
         )
-        return {k for (k,) in rows}
+        return {_key(k) for (k,) in rows}
 
     # --- 户 -------------------------------------------------------------------------------------
 
