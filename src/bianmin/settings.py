@@ -246,6 +246,14 @@ BIANMIN = {
     # registry/importing/workers.py). None: one per core, at most 4; 0: none.
     "IMPORT_WORKERS": None,
     "IMPORT_WORKERS_MIN_ROWS": 20_000,
+    # What an import keeps in memory of the ID numbers (to refuse a number's second row; 8–16
+    # bytes each) and the 户号 (~150 bytes each) met in the file; past these the rest goes to
+    # a temporary SQLite file in IMPORT_SPILL_DIR (None: the system's temporary directory),
+    # deleted when the import ends — the import's memory then stays bounded whatever the file's
+    # size (registry/importing/spill.py).
+    "IMPORT_SEEN_KEYS_IN_MEMORY": 1_000_000,
+    "IMPORT_HOUSEHOLDS_IN_MEMORY": 100_000,
+    "IMPORT_SPILL_DIR": os.environ.get("BIANMIN_IMPORT_SPILL_DIR") or None,
     # Run an uploaded import on a thread of the web process (no broker needed); set
     # BIANMIN_IMPORT_INLINE_THREAD=0 to leave jobs pending for `bianmin worker` instead.
     "IMPORT_INLINE_THREAD": os.environ.get("BIANMIN_IMPORT_INLINE_THREAD", "1") == "1",

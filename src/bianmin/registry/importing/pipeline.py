@@ -118,7 +118,8 @@ def run_pass(
                         yield checked
                 on_progress(result.rows)
 
-    with pool if pool is not None else contextlib.nullcontext(), _fewer_collections():
+    # The checker's temporary files go with it, however the pass ends.
+    with checker, pool if pool is not None else contextlib.nullcontext(), _fewer_collections():
         return _run(produce, write, writer, single_transaction, result, finalize)
 
 

@@ -2,10 +2,12 @@
 or in worker processes), then what needs the whole file or the database, here, in file order.
 
 Per row this costs ~25 µs of Python, most of it the ID check and its encryption (the row is
-turned into its stored form once, in `fields`). State kept here across batches, and so
-growing with the file: the numbers seen so far (60-bit keys, 8–16 bytes a row, see `seen`)
-to refuse duplicates within the file, and the 户号 met so far (see `households`). Each batch
-asks the database once which of its numbers and 户号 already exist (not on a first load).
+turned into its stored form once, in `fields`). State kept here across batches: the numbers
+seen so far (60-bit keys, 8–16 bytes a row, see `seen`) to refuse duplicates within the
+file, and the 户号 met so far (see `households`). Both keep a bounded part in memory
+(`IMPORT_SEEN_KEYS_IN_MEMORY`, `IMPORT_HOUSEHOLDS_IN_MEMORY`) and the rest in a temporary
+database (`spill`), deleted by `close()`. Each batch asks the database once which of its
+numbers and 户号 already exist (not on a first load).
 """
 
 from __future__ import annotations
@@ -24,12 +26,14 @@ from bianmin.registry.importing.fields import PLACE_FIELDS, FieldChecker, Fields
 from bianmin.registry.importing.households import Households
 from bianmin.registry.importing.lookups import existing_people
 from bianmin.registry.importing.seen import SeenKeys
+from bianmin.registry.importing.spill import Spill, caps
 
 Raw = Sequence[tuple[int, Sequence[Any]]]
 
 
 class RowChecker:
-    """Checks batches of rows for one import. Keep one per pass over a file."""
+    """Checks batches of rows for one import. Keep one per pass over a file, and `close()` it
+    (or use it as a context manager): that deletes its temporary files."""
 
     def __init__(
         self,
@@ -48,11 +52,22 @@ class RowChecker:
             (columns.index[key], key == "grid") for key in PLACE_FIELDS if key in columns.index
         ]
         self._met: tuple[set[str], set[str]] = (set(), set())  # place cells looked up
-        self._seen = SeenKeys()
-        self._households = Households(now=self.now)
+        seen_cap, households_cap = caps()
+        self._spill = Spill()
+        self._seen = SeenKeys(cap=seen_cap, spill=self._spill)
+        self._households = Households(now=self.now, cap=households_cap, spill=self._spill)
         # A first load (see firstload): the register is empty and locked by the import, so
         # nobody is registered already and no 户 exists.
         self.assume_empty = False
+
+    def __enter__(self) -> RowChecker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._spill.close()
 
     def check_batch(self, raw: Raw) -> CheckedBatch:
         """Both halves in this process."""
@@ -92,17 +107,20 @@ class RowChecker:
             existing = existing_people(
                 [h for h, p in zip(hashes, problems_of, strict=True) if h and p is None]
             )
-            self._households.load(
-                {n for n, p in zip(fields.households, problems_of, strict=True) if n and p is None}
-            )
+        self._households.load(
+            {n for n, p in zip(fields.households, problems_of, strict=True) if n and p is None},
+            registered=not self.assume_empty,
+        )
+        keys = [int(h[:15], 16) if h else 0 for h in hashes]
         seen = self._seen
+        seen.prepare(keys)
         duplicate = ""
         households = self._households
         errors, people, tag_links = batch.errors, batch.people, batch.tag_links
         for i, (number, values) in enumerate(raw):
             problems = problems_of[i]
             id_hash = hashes[i]
-            if id_hash and not seen.add(int(id_hash[:15], 16)):
+            if id_hash and not seen.add(keys[i]):
                 duplicate = duplicate or _g(
                     "身份证号码在本文件中重复出现（以第一次出现的行为准）。"
                 )

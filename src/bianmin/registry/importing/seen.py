@@ -12,18 +12,37 @@ from __future__ import annotations
 
 from array import array
 
+from bianmin.registry.importing.spill import Spill
+
 
 class SeenKeys:
     """Non-zero 60-bit keys; the hashes they come from are uniform, so the low bits spread
     them (linear probing, at most half full)."""
 
-    def __init__(self, capacity: int = 1 << 16) -> None:
+    def __init__(
+        self, capacity: int = 1 << 16, *, cap: int | None = None, spill: Spill | None = None
+    ) -> None:
         self._slots = array("Q", bytes(8 * capacity))
         self._mask = capacity - 1
         self._count = 0
+        self._cap = cap if spill is not None else None
+        self._spill = spill
+        self._spilled = 0
+        self._elsewhere: set[int] = set()  # this batch's keys found in the spill database
 
     def __len__(self) -> int:
-        return self._count
+        return self._count + self._spilled
+
+    def prepare(self, keys: list[int]) -> None:
+        """Before a batch's `add`s: spill the table if it passed its cap, and look the batch's
+        keys up among those spilled."""
+        if self._cap is not None and self._count > self._cap:
+            self._spill.add_keys(k for k in self._slots if k)
+            self._spilled += self._count
+            self._slots = array("Q", bytes(8 * len(self._slots)))  # same size: it fills again
+            self._count = 0
+        if self._spilled:
+            self._elsewhere = self._spill.keys_among([k or 1 for k in keys])
 
     def add(self, key: int) -> bool:
         """Add the key; False when it was there already."""
@@ -35,6 +54,8 @@ class SeenKeys:
             if found == key:
                 return False
             if not found:
+                if self._spilled and key in self._elsewhere:
+                    return False
                 slots[i] = key
                 self._count += 1
                 if self._count * 2 > mask:
