@@ -46,12 +46,22 @@ def sign_in(page, username: str) -> None:
 def open_profile_by_name(page, name: str) -> None:
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="人口库").click()
     page.wait_for_url("**/people/")
-    page.get_by_label("姓名 / 拼音首字母 / 证件号后4位").fill(name)
-    # Live search: the results table is replaced by htmx without a page load.
+    box = page.get_by_label("姓名 / 拼音首字母 / 证件号后4位")
+    # Live search: the results table is replaced by htmx without a page load. Wait for that
+    # answer: the unfiltered first page lists the name too, and a click on it while the
+    # search is in flight is cancelled by the search's history push.
+    with page.expect_response(lambda r: "/people/?q=" in r.url):
+        box.fill(name)
     results = page.locator("#results")
     results.get_by_role("link", name=name, exact=True).wait_for()
     assert "李秀兰" not in results.inner_text()
     shoot(page, "people-search")
+    # Leaving the search box (as a click on a result does) must not query again.
+    queried = []
+    page.on("request", lambda r: queried.append(r.url) if "/people/?" in r.url else None)
+    box.blur()
+    page.wait_for_timeout(400)
+    assert queried == []
     results.get_by_role("link", name=name, exact=True).click()
     page.wait_for_url("**/people/*/")
 
