@@ -104,6 +104,22 @@ class TestIntake:
         r = clerk_api.post(CASES, intake_body(resident, item_code="RS-YLBX-001"), format="json")
         assert r.status_code == 400 and r.data["code"] == "item_not_acceptable_here"
 
+    def test_item_and_bundle_together_is_refused_in_either_language(
+        self, clock, clerk_api, resident, elderly_item
+    ):
+        both = intake_body(resident, bundle_code="LB-LNR-001")
+        zh = clerk_api.post(CASES, both, format="json")
+        assert zh.status_code == 400 and "事项编码或联办事项编码（二选一）" in body(zh)
+        en = clerk_api.post(CASES, both, format="json", HTTP_ACCEPT_LANGUAGE="en")
+        assert "service item code or a bundle code" in body(en)
+        neither = intake_body(resident, applicant_credit_code="91420100MA4KXYZ12X")
+        en = clerk_api.post(CASES, neither, format="json", HTTP_ACCEPT_LANGUAGE="en")
+        assert en.status_code == 400 and "applicant's ID number or" in body(en)
+        bad_material = intake_body(resident, materials=[{"form": "copy"}])
+        en = clerk_api.post(CASES, bad_material, format="json", HTTP_ACCEPT_LANGUAGE="en")
+        assert "A material is a material code" in body(en)
+        assert Case.objects.count() == 0
+
     def test_agent_with_consent(self, clock, baocheng_agent, resident, elderly_item):
         r = api_as(baocheng_agent).post(
             CASES,

@@ -80,3 +80,11 @@ def test_holder_list_is_for_staff_in_scope(cert, resident):
     assert number not in body(answer)
     outsider = factories.staff("wannian_clerk", role="clerk", division=WANNIAN)
     assert api_as(outsider).get("/api/v1/certificates/", {"id_number": number}).status_code == 403
+
+
+def test_holder_list_without_a_number_says_what_is_missing_in_either_language(cert):
+    clerk = factories.staff("dazhi_clerk", role="clerk", division=DAZHI_STREET)
+    zh = api_as(clerk).get("/api/v1/certificates/")
+    assert zh.status_code == 400 and "请提供公民身份号码或统一社会信用代码" in body(zh)
+    en = api_as(clerk).get("/api/v1/certificates/", HTTP_ACCEPT_LANGUAGE="en")
+    assert en.status_code == 400 and "Give a citizen ID number" in body(en)

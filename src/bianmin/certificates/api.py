@@ -3,6 +3,7 @@ list of a holder's certificates."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -183,7 +184,7 @@ class HolderCertificatesView(ScopedAPIView):
             )
         else:
             raise serializers.ValidationError(
-                {"id_number": ["请提供公民身份号码或统一社会信用代码。"]}
+                {"id_number": [_("请提供公民身份号码或统一社会信用代码。")]}
             )
         certs = queries.certificates_of(holder)
         return Response(CertificateSerializer(certs, many=True).data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -39,7 +40,7 @@ from bianmin.catalog.models import MaterialForm
 class MaterialEntryField(serializers.Field):
     """A material code, or {code, form} when handed in another form than required."""
 
-    default_error_messages = {"invalid": "材料应为材料代码，或包含 code（及 form）的对象。"}
+    default_error_messages = {"invalid": _("材料应为材料代码，或包含 code（及 form）的对象。")}
 
     def to_internal_value(self, data: Any) -> dict[str, str]:
         if isinstance(data, str) and data.strip():
@@ -96,11 +97,11 @@ class IntakeRequest(serializers.Serializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if bool(attrs.get("item_code")) == bool(attrs.get("bundle_code")):
             raise serializers.ValidationError(
-                {"item_code": "请填写事项编码或联办事项编码（二选一）。"}, code="required"
+                {"item_code": _("请填写事项编码或联办事项编码（二选一）。")}, code="required"
             )
         if bool(attrs.get("applicant_id_number")) == bool(attrs.get("applicant_credit_code")):
             raise serializers.ValidationError(
-                {"applicant_id_number": "请填写申请人身份证号码或统一社会信用代码（二选一）。"},
+                {"applicant_id_number": _("请填写申请人身份证号码或统一社会信用代码（二选一）。")},
                 code="required",
             )
         return attrs
