@@ -196,3 +196,29 @@ def test_a_key_item_scored_zero_counts_as_failed(actor, hotel):
     inspection = inspect(actor, hotel, scores)
     assert inspection.total == Decimal("90.7")
     assert inspection.key_failed == [key.pk] and inspection.grade == Grade.POOR
+
+
+def test_a_guessed_rectification_date_is_corrected_with_its_reinspection(actor, hotel, monkeypatch):
+    from bianmin.core import workdays
+
+    for module in ("inspections", "plans"):
+        monkeypatch.setattr(
+            f"bianmin.hygiene.services.{module}.today", lambda: dt.date(2026, 12, 16)
+        )
+    # Poor on Tuesday 15 December 2026: the 15 working days run into 2027, whose holidays
+    # the package does not have yet — 1 January is guessed a working day, and flagged.
+    inspection = inspect(actor, hotel, scores_for("hotel", Decimal("50")), on=dt.date(2026, 12, 15))
+    assert (inspection.rectify_by, inspection.rectify_provisional) == (dt.date(2027, 1, 5), True)
+    services.generate_plan(actor=actor, year=2027, on=dt.date(2026, 12, 16), only_missing=True)
+    [visit] = [v for v in visits(hotel, 2027) if not v.done_id]
+    assert (visit.reason, visit.due_on) == (PlannedInspection.Reason.REINSPECT, dt.date(2027, 1, 6))
+    assert services.correct_provisional_deadlines() == 0
+
+    workdays.set_override(actor=actor, day=dt.date(2027, 1, 1), is_workday=False, name="元旦")
+    workdays.publish_year(actor=actor, year=2027, source="国办发明电〔2026〕测试号")
+    assert services.correct_provisional_deadlines() == 1
+    inspection.refresh_from_db()
+    assert (inspection.rectify_by, inspection.rectify_provisional) == (dt.date(2027, 1, 6), False)
+    [visit] = [v for v in visits(hotel, 2027) if not v.done_id]
+    assert (visit.reason, visit.due_on) == (PlannedInspection.Reason.REINSPECT, dt.date(2027, 1, 7))
+    assert services.correct_provisional_deadlines() == 0

@@ -282,6 +282,28 @@ def test_a_deadline_running_into_an_unpublished_year_is_guessed_and_flagged(
     assert reward.deadline is None and not reward.deadline_provisional
 
 
+def test_the_guessed_deadline_is_corrected_once_the_year_is_published(
+    actor, street_centre, village_centre
+):
+    from bianmin.core import workdays
+
+    _year(actor, street_centre, village_centre, five_star_months=12)
+    notices = services.issue_notices(actor=actor, year=2025, on=dt.date(2026, 12, 7))
+    warning = next(n for n in notices if n.kind == YearNotice.Kind.WARNING)
+    assert warning.rectify_workdays == 20
+    assert services.correct_provisional_deadlines() == 0  # 2027 still unpublished
+    # The State Council's notice for 2027: 元旦 on Friday 1 January is a holiday, so the
+    # 20th working day moves from Monday 4 to Tuesday 5 January.
+    workdays.set_override(actor=actor, day=dt.date(2027, 1, 1), is_workday=False, name="元旦")
+    workdays.publish_year(actor=actor, year=2027, source="国办发明电〔2026〕测试号")
+    assert services.correct_provisional_deadlines() == 1
+    warning.refresh_from_db()
+    assert (warning.deadline, warning.deadline_provisional) == (dt.date(2027, 1, 5), False)
+    entry = AuditEntry.objects.filter(object_type="ratings.notice").latest("id")
+    assert entry.changes["deadline"] == ["2027-01-04", "2027-01-05"]
+    assert services.correct_provisional_deadlines() == 0  # nothing left to correct
+
+
 def test_issue_without_published_months_is_refused(actor):
     with pytest.raises(ValidationError) as e:
         services.issue_notices(actor=actor, year=2025, on=dt.date(2026, 1, 5))

@@ -62,5 +62,16 @@ def complaint_resolved(complaint: Complaint, notes: str) -> str:
     )
 
 
+def due_corrected(obj: RectificationTask | Complaint) -> str:
+    if isinstance(obj, Complaint):
+        subject = f"您的投诉（编号{obj.complaint_no}）"
+    else:
+        subject = f"您对{obj.case.item.name}（编号{obj.case.case_no}）的评价"
+    return (
+        f"{SIGN}{subject}的答复期限已按公布的节假日安排校正为"
+        f"{_limit(obj.due_date, obj.due_provisional)}。"
+    )
+
+
 def escalated(number: str, what: str) -> str:
     return f"{what}{number}经两轮整改，申请人仍不满意，已提级至市级督办，请在督办页面处理。"

@@ -15,6 +15,7 @@ class HygieneConfig(AppConfig):
     def ready(self) -> None:
         from bianmin.core import demo, jobs, nav
         from bianmin.hygiene.demo import load_demo_hygiene
+        from bianmin.hygiene.services.inspections import correct_provisional_deadlines
         from bianmin.hygiene.services.plans import plan_this_year
         from bianmin.registry.models import Role
 
@@ -37,4 +38,11 @@ class HygieneConfig(AppConfig):
             order=86,
         )
         jobs.register("hygiene.plan", plan_this_year, daily_at=dt.time(1, 30))
+        # Hourly, as the cases' deadline sweep: a year's holiday notice published today shows
+        # in the rectification dates (and re-inspections) within the hour.
+        jobs.register(
+            "hygiene.provisional_deadlines",
+            correct_provisional_deadlines,
+            every=dt.timedelta(hours=1),
+        )
         demo.register("hygiene", load_demo_hygiene, order=40)

@@ -121,6 +121,15 @@ class Inspection(Area):
     grade = models.CharField(_("等级"), max_length=1, choices=Grade.choices)
     notes = models.TextField(_("检查意见"), blank=True)
     rectify_by = models.DateField(_("限期整改日期"), null=True, blank=True)
+    # Kept so a guessed date can be recomputed once its year's calendar is published.
+    rectify_workdays = models.PositiveSmallIntegerField(
+        _("整改时限（工作日）"), null=True, blank=True
+    )
+    rectify_provisional = models.BooleanField(
+        _("期限待定"),
+        default=False,
+        help_text=_("期限跨越工作日历尚未覆盖的年度，日期按周一至周五推算，待日历发布后校正"),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("录入人"),

@@ -11,8 +11,11 @@ class RatingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from bianmin.core import demo, nav
+        import datetime as dt
+
+        from bianmin.core import demo, jobs, nav
         from bianmin.ratings.demo import load_demo_ratings
+        from bianmin.ratings.services.notices import correct_provisional_deadlines
         from bianmin.registry.models import Role
 
         group = _("星级评定")
@@ -31,6 +34,13 @@ class RatingsConfig(AppConfig):
             icon="⚑",
             roles={Role.SUPERVISOR},
             order=81,
+        )
+        # Hourly, as the cases' deadline sweep corrects case due dates: a year's holiday
+        # notice published today shows in the warnings' deadlines within the hour.
+        jobs.register(
+            "ratings.provisional_deadlines",
+            correct_provisional_deadlines,
+            every=dt.timedelta(hours=1),
         )
         # After the cases and 好差评 demo data, whose figures the ratings use.
         demo.register("ratings", load_demo_ratings, order=60)

@@ -149,6 +149,11 @@ class YearNotice(ScopedByCentre):
     months = models.PositiveSmallIntegerField(_("月数"))
     issued_on = models.DateField(_("下发日期"))
     deadline = models.DateField(_("整改期限"), null=True, blank=True)
+    # Kept so a guessed deadline can be recomputed once its year's calendar is published,
+    # even if the configured number of days has changed since.
+    rectify_workdays = models.PositiveSmallIntegerField(
+        _("整改时限（工作日）"), null=True, blank=True
+    )
     deadline_provisional = models.BooleanField(
         _("期限待定"),
         default=False,

@@ -93,7 +93,12 @@ class FollowUp(models.Model):
     area_code = models.CharField(_("管辖区划"), max_length=14, db_index=True)
     opened_at = models.DateTimeField(_("开始时间"), default=timezone.now)
     opened_on = models.DateField(_("开始日期"), db_index=True)
-    # Both counted in working days from the start of the current round.
+    # Both counted in working days from the start of the current round. The start and the
+    # day counts are kept so a guessed (provisional) deadline can be recomputed once its year's
+    # calendar is published, even if the configured limits have changed since.
+    round_started_on = models.DateField(_("本轮开始日期"), null=True, blank=True)
+    verify_workdays = models.PositiveSmallIntegerField(_("核实时限（工作日）"), null=True)
+    answer_workdays = models.PositiveSmallIntegerField(_("答复时限（工作日）"), null=True)
     verify_due = models.DateField(_("核实期限"))
     due_date = models.DateField(_("答复期限"), db_index=True)
     due_provisional = models.BooleanField(
@@ -261,6 +266,7 @@ class StepAction(models.TextChoices):
     UNSATISFIED = "unsatisfied", _("回访：不满意")
     ESCALATED = "escalated", _("提级督办")
     RESOLVED = "resolved", _("督办办结")
+    DUE_CORRECTED = "due_corrected", _("期限校正")
 
 
 class LoopStep(models.Model):
@@ -283,7 +289,7 @@ class LoopStep(models.Model):
         related_name="steps",
     )
     round = models.PositiveSmallIntegerField(_("轮次"))
-    action = models.CharField(_("环节"), max_length=12, choices=StepAction.choices)
+    action = models.CharField(_("环节"), max_length=16, choices=StepAction.choices)
     from_status = models.CharField(_("原状态"), max_length=10)
     to_status = models.CharField(_("新状态"), max_length=10)
     at = models.DateTimeField(_("时间"), default=timezone.now)

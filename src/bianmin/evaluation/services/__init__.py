@@ -5,6 +5,7 @@
 - `complaints`     投诉 intake with dedupe, and its loop
 - `loop`           the one stage machine both run through (核实 → 整改/处理 → 答复 → 回访 → 办结)
 - `common`         settings and their defaults, errors, deadlines
+- `corrections`    provisional deadlines recomputed once their year's calendar is published
 """
 
 from bianmin.evaluation.services.common import DEFAULTS, error, setting
@@ -18,6 +19,7 @@ from bianmin.evaluation.services.complaints import (
     submit_complaint,
     verify_complaint,
 )
+from bianmin.evaluation.services.corrections import correct_provisional_deadlines
 from bianmin.evaluation.services.ratings import StaffScore, WindowStaff, rate_case, window_staff
 from bianmin.evaluation.services.rectification import (
     access_task,
@@ -38,6 +40,7 @@ __all__ = [
     "answer_complaint",
     "answer_task",
     "complaint_feedback",
+    "correct_provisional_deadlines",
     "error",
     "handle_complaint",
     "rate_case",

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bianmin.core import audit
-from bianmin.core.audit import Actor
+from bianmin.core.audit import SYSTEM, Actor
 from bianmin.core.errors import OutOfScope
 from bianmin.core.models import AuditAction
 from bianmin.evaluation import messages
@@ -58,18 +59,74 @@ class LoopKind:
     raiser_id: Callable[[FollowUp], int | None] = lambda obj: None
 
 
+# What start_round sets: saved together whenever a round starts.
+ROUND_FIELDS = (
+    "round_started_on",
+    "verify_workdays",
+    "answer_workdays",
+    "verify_due",
+    "due_date",
+    "due_provisional",
+)
+
+
 def start_round(obj: FollowUp, kind: LoopKind) -> None:
     """Deadlines of the round that starts today (the day itself does not count)."""
+    obj.round_started_on = today()
+    obj.verify_workdays = setting(kind.verify_setting)
+    obj.answer_workdays = setting(kind.answer_setting)
+    _apply_deadlines(obj)
+
+
+def _apply_deadlines(obj: FollowUp) -> None:
     limits = deadlines(
-        today(),
-        verify_days=setting(kind.verify_setting),
-        answer_days=setting(kind.answer_setting),
+        obj.round_started_on, verify_days=obj.verify_workdays, answer_days=obj.answer_workdays
     )
     obj.verify_due, obj.due_date, obj.due_provisional = (
         limits.verify_due,
         limits.due_date,
         limits.provisional,
     )
+
+
+def correct_provisional(kind: LoopKind) -> int:
+    """Recompute guessed deadlines of matters not yet answered (run by a job): once an
+    administrator publishes the holiday notice of the year they fell in, the matter gets its
+    real deadlines, a 期限校正 step in its history, and the applicant a message if the answer
+    date moved. Returns how many changed."""
+    pending = kind.model.unscoped.filter(
+        status__in=RUNNING, due_provisional=True, round_started_on__isnull=False
+    )
+    corrected = 0
+    for pk in pending.values_list("pk", flat=True):
+        with transaction.atomic():
+            obj = kind.model.unscoped.select_for_update().get(pk=pk)
+            if not obj.due_provisional or obj.status not in RUNNING:
+                continue  # answered or corrected meanwhile
+            before = (obj.verify_due, obj.due_date)
+            _apply_deadlines(obj)
+            if (obj.verify_due, obj.due_date) == before and obj.due_provisional:
+                continue  # the year is still not published
+            _save(obj, "verify_due", "due_date", "due_provisional")
+            notes = _("核实期限 %(v0)s → %(v1)s；答复期限 %(d0)s → %(d1)s。") % {
+                "v0": before[0].isoformat(),
+                "v1": obj.verify_due.isoformat(),
+                "d0": before[1].isoformat(),
+                "d1": obj.due_date.isoformat(),
+            }
+            record(
+                kind,
+                obj,
+                actor=SYSTEM,
+                action=StepAction.DUE_CORRECTED,
+                from_status=obj.status,
+                notes=notes,
+            )
+            if obj.due_date != before[1]:
+                key = f"{kind.object_type}:{obj.pk}:due:{obj.due_date}"
+                kind.notify(obj, key, messages.due_corrected(obj))
+            corrected += 1
+    return corrected
 
 
 def locked(kind: LoopKind, obj: FollowUp, *, applicant: bool = False) -> FollowUp:
@@ -280,7 +337,7 @@ def feedback(
         obj.round += 1
         obj.status, obj.satisfied, obj.founded = Stage.VERIFY, None, None
         start_round(obj, kind)
-        fields += ["round", "founded", "verify_due", "due_date", "due_provisional"]
+        fields += ["round", "founded", *ROUND_FIELDS]
         action = StepAction.UNSATISFIED
     else:
         obj.status, obj.satisfied, obj.escalated_at = Stage.ESCALATED, False, timezone.now()
@@ -353,6 +410,7 @@ __all__ = [
     "answer",
     "city_supervisors",
     "close_without_feedback",
+    "correct_provisional",
     "feedback",
     "is_city_supervisor",
     "locked",

@@ -69,6 +69,7 @@ class InspectionSerializer(serializers.ModelSerializer):
             "grade",
             "notes",
             "rectify_by",
+            "rectify_provisional",
         ]
 
 

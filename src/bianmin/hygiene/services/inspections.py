@@ -89,11 +89,11 @@ def record_inspection(
         (points[item.pk], item.max_points, item.weight) for item in items
     )
     grade = grading.grade_for(total, key_failed=bool(failed))
-    rectify_by = None
+    rectify_by, rectify_days, rectify_provisional = None, None, False
     if grade == Grade.POOR:
-        rectify_by = add_workdays_provisional(
-            inspected_on, setting("HYGIENE_RECTIFY_WORKDAYS")
-        ).value
+        rectify_days = setting("HYGIENE_RECTIFY_WORKDAYS")
+        limit = add_workdays_provisional(inspected_on, rectify_days)
+        rectify_by, rectify_provisional = limit.value, limit.provisional
     inspection = Inspection.objects.create(
         place=target,
         area_code=target.area_code,
@@ -105,6 +105,8 @@ def record_inspection(
         grade=grade,
         notes=(notes or "").strip(),
         rectify_by=rectify_by,
+        rectify_workdays=rectify_days,
+        rectify_provisional=rectify_provisional,
         recorded_by_id=user_id or actor.user_id,
     )
     if target.last_inspected_on is None or inspected_on >= target.last_inspected_on:
@@ -132,3 +134,49 @@ def record_inspection(
         changes={"total": str(total), "grade": grade, "key_failed": inspection.key_failed},
     )
     return inspection
+
+
+def correct_provisional_deadlines() -> int:
+    """Recompute guessed rectification dates (run by a job): once an administrator publishes
+    the holiday notice of the year they fell in, the inspection gets its real date and a place
+    still graded 差 on that inspection gets its re-inspection moved with it."""
+    pending = Inspection.unscoped.filter(rectify_provisional=True, rectify_workdays__isnull=False)
+    corrected = 0
+    for pk in pending.values_list("pk", flat=True):
+        with transaction.atomic():
+            inspection = Inspection.unscoped.select_for_update().get(pk=pk)
+            if not inspection.rectify_provisional:
+                continue
+            limit = add_workdays_provisional(inspection.inspected_on, inspection.rectify_workdays)
+            if (limit.value, limit.provisional) == (inspection.rectify_by, True):
+                continue  # the year is still not published
+            before = inspection.rectify_by
+            inspection.rectify_by, inspection.rectify_provisional = limit.value, limit.provisional
+            inspection.save(update_fields=["rectify_by", "rectify_provisional"])
+            audit.record(
+                audit.SYSTEM,
+                AuditAction.UPDATE,
+                object_type="hygiene.inspection",
+                object_id=inspection.pk,
+                object_label=str(inspection),
+                changes={
+                    "rectify_by": [before.isoformat(), inspection.rectify_by.isoformat()],
+                    "rectify_provisional": [True, inspection.rectify_provisional],
+                },
+            )
+            _replan_reinspection(inspection)
+            corrected += 1
+    return corrected
+
+
+def _replan_reinspection(inspection: Inspection) -> None:
+    place = PublicPlace.objects.select_for_update().get(pk=inspection.place_id)
+    latest_poor = (
+        Inspection.unscoped.filter(place=place, grade=Grade.POOR)
+        .order_by("-inspected_on", "-id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if place.active and place.grade == Grade.POOR and latest_poor == inspection.pk:
+        day = add_workdays_provisional(inspection.rectify_by, 1).value
+        plan_place(place=place, year=day.year, start=min(today(), day))

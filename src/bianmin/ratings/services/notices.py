@@ -40,7 +40,8 @@ def issue_notices(*, actor: Actor, year: int, on: dt.date | None = None) -> list
     # A warning issued in December runs into next year, whose holidays the State Council may
     # not have published yet: the deadline is then guessed Monday–Friday and flagged, as case
     # due dates are, rather than refusing to issue the year's lists.
-    limit = add_workdays_provisional(on, rectify_workdays())
+    days = rectify_workdays()
+    limit = add_workdays_provisional(on, days)
     deadline = limit.value
     issued = []
     for kind, months_of in (
@@ -60,6 +61,7 @@ def issue_notices(*, actor: Actor, year: int, on: dt.date | None = None) -> list
                     "months": months,
                     "issued_on": on,
                     "deadline": deadline if kind == YearNotice.Kind.WARNING else None,
+                    "rectify_workdays": days if kind == YearNotice.Kind.WARNING else None,
                     "deadline_provisional": kind == YearNotice.Kind.WARNING and limit.provisional,
                     "status": YearNotice.Status.OPEN
                     if kind == YearNotice.Kind.WARNING
@@ -79,6 +81,43 @@ def issue_notices(*, actor: Actor, year: int, on: dt.date | None = None) -> list
         changes={"notices": len(issued)},
     )
     return issued
+
+
+def correct_provisional_deadlines() -> int:
+    """Recompute the guessed deadlines of open warnings (daily job): once an administrator
+    publishes the holiday notice of the year a deadline was guessed in, the warning gets its
+    real deadline. Returns how many changed (date or mark)."""
+    corrected = 0
+    pending = YearNotice.unscoped.filter(
+        kind=YearNotice.Kind.WARNING,
+        status=YearNotice.Status.OPEN,
+        deadline_provisional=True,
+        rectify_workdays__isnull=False,
+    )
+    for notice_id in pending.values_list("pk", flat=True):
+        with transaction.atomic():
+            notice = YearNotice.unscoped.select_for_update().get(pk=notice_id)
+            if not notice.deadline_provisional or notice.status != YearNotice.Status.OPEN:
+                continue  # rectified or corrected meanwhile
+            limit = add_workdays_provisional(notice.issued_on, notice.rectify_workdays)
+            if (limit.value, limit.provisional) == (notice.deadline, True):
+                continue
+            before = notice.deadline
+            notice.deadline, notice.deadline_provisional = limit.value, limit.provisional
+            notice.save(update_fields=["deadline", "deadline_provisional"])
+            audit.record(
+                audit.SYSTEM,
+                AuditAction.UPDATE,
+                object_type="ratings.notice",
+                object_id=notice.pk,
+                object_label=str(notice),
+                changes={
+                    "deadline": [before.isoformat(), notice.deadline.isoformat()],
+                    "deadline_provisional": [True, notice.deadline_provisional],
+                },
+            )
+            corrected += 1
+    return corrected
 
 
 @transaction.atomic
