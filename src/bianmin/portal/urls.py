@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from bianmin.portal import views_apply, views_auth, views_cases
+from bianmin.portal import views_apply, views_auth, views_cases, views_staff
 
 app_name = "portal"
 
@@ -28,6 +28,11 @@ urlpatterns = [
     path("files/<int:upload_id>/", views_apply.upload_file, name="file"),
     # For staff (the clerk's precheck of an online application): scope-checked, audited.
     path("staff/files/<int:upload_id>/", views_apply.staff_file, name="staff-file"),
+    path(
+        "staff/accounts/<int:person_id>/enable/",
+        views_staff.account_enable,
+        name="staff-account-enable",
+    ),
     path("messages/", views_cases.inbox, name="inbox"),
     path("messages/read-all/", views_cases.read_all, name="read-all"),
     path("messages/<int:item_id>/read/", views_cases.read_message, name="read"),

@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from bianmin.core.scope import current_scope
-from bianmin.registry.models import Household, Organisation, Person, Tag
+from bianmin.registry.models import Household, LifeStatus, Organisation, Person, Tag
 
 
 def years_before(day: dt.date, years: int) -> dt.date:
@@ -115,3 +115,13 @@ def search_organisations(*, text: str = "", category: str = "") -> QuerySet[Orga
     if category:
         qs = qs.filter(org_category=category)
     return qs
+
+
+def corrected_death(person: Person):
+    """The death registered for a person now alive again (corrected at the window): what each
+    register did then is what the clerk has to check and put back. None otherwise."""
+    if person.life_status != LifeStatus.ALIVE:
+        return None
+    from bianmin.exchange.models import LifeEventRecord
+
+    return LifeEventRecord.objects.filter(person=person, kind="death").first()

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from bianmin.core.errors import OutOfScope
 from bianmin.core.models import AuditEntry
 from bianmin.registry.models import Person, PersonTag
-from bianmin.registry.queries import derived_tags_for, visible_tags
+from bianmin.registry.queries import corrected_death, derived_tags_for, visible_tags
 from bianmin.registry.services.people import (
     access_person,
     reveal_id_number,
@@ -59,6 +59,7 @@ def render_profile(request: HttpRequest, person: Person, **extra) -> HttpRespons
         "tag_links": links,
         "members": members,
         "organisations": list(person.represented_organisations.all()[:20]),
+        "corrected_death": corrected_death(person),
         "access_log": list(
             AuditEntry.objects.filter(object_type="person", object_id=str(person.pk)).only(
                 "at", "actor_name", "action", "purpose"

@@ -151,3 +151,36 @@ def disable_account(*, actor: Actor, account: ResidentAccount, reason: str) -> b
         changes={"disabled": account.disabled_reason},
     )
     return True
+
+
+@transaction.atomic
+def enable_account(*, actor: Actor, account: ResidentAccount, reason: str) -> ResidentAccount:
+    """Let a disabled account sign in again — after a death registered by mistake has been
+    corrected back to alive at the window. Refused while the person is still registered as
+    dead, or when the account is not disabled; the reason is on the audit record."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ValidationError(_("请填写恢复原因。"), code="required")})
+    user = get_user_model().objects.select_for_update().get(pk=account.user_id)
+    account = ResidentAccount.objects.select_related("person").get(pk=account.pk)
+    if user.is_active and account.disabled_at is None:
+        raise ValidationError(_("该网上办事账号未停用，无需恢复。"), code="account_active")
+    if account.person.life_status == LifeStatus.DECEASED:
+        raise ValidationError(
+            _("该人员在人口库中仍登记为死亡。请先将人员状态更正为正常，再恢复网上办事账号。"),
+            code="person_deceased",
+        )
+    was = account.disabled_reason
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    account.disabled_at, account.disabled_reason = None, ""
+    account.save(update_fields=["disabled_at", "disabled_reason"])
+    audit.record(
+        actor,
+        AuditAction.UPDATE,
+        object_type="resident_account",
+        object_id=account.pk,
+        object_label=person_label(account.person),
+        changes={"enabled": reason[:200], "was_disabled": was},
+    )
+    return account
