@@ -9,6 +9,7 @@ import random
 from dataclasses import dataclass
 
 from bianmin.cases import demo_cast as cast_
+from bianmin.cases import results
 from bianmin.cases.demo_cast import Applicants, Cast, Clock, complete_materials, unsupplied
 from bianmin.cases.models import Case, CaseStatus, ConsentMethod, IntakeChannel, ReviewStatus
 from bianmin.cases.services import acceptance, handling, intake
@@ -216,8 +217,26 @@ def decide(w: World, case: Case, t: Timeline, days: int = 1) -> bool:
     who = w.cast.reviewer(deciding[0] if deciding else item.department_id, case.applicant_area_code)
     if who is None:
         return False
-    handling.decide(actor=w.cast.actor(who), case=case, approve=True, on=t.next(days))
+    handling.decide(
+        actor=w.cast.actor(who),
+        case=case,
+        approve=True,
+        result=plausible_result(case, w.rng),
+        on=t.next(days),
+    )
     return True
+
+
+def plausible_result(case: Case, rng: random.Random) -> dict[str, str]:
+    """What a reviewer decides along with the approval (a first 残疾人证's category and grade):
+    the suggested value where there is one, else a pick among the choices."""
+    result = {}
+    for spec in results.fields_for(case):
+        if spec.initial:
+            result[spec.name] = spec.initial
+        elif spec.kind == results.CHOICE:
+            result[spec.name] = rng.choice(spec.choices)
+    return result
 
 
 def finish(w: World, case: Case, t: Timeline, *, close: bool = True, days: int = 0) -> None:

@@ -19,6 +19,7 @@ class CertificatesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from bianmin.cases import results as case_results
         from bianmin.cases.signals import case_decided
         from bianmin.certificates import demo, events, from_cases
         from bianmin.core import demo as demo_registry
@@ -26,6 +27,7 @@ class CertificatesConfig(AppConfig):
         from bianmin.registry.models import Role
 
         case_decided.connect(from_cases.on_case_decided, dispatch_uid="certificates.issue")
+        case_results.register("certificates", from_cases.result_fields)
         lifecycle.register_handler(lifecycle.DEATH, "certificates", events.on_death)
         lifecycle.register_check(events.CHECK, events.valid_of_deceased)
         jobs.register("certificates.expire", _expire, daily_at=dt.time(0, 20))

@@ -75,7 +75,8 @@ def actions_for(
     result = Actions()
 
     def offer(name: str, form_class) -> None:
-        result.shown[name] = bound.get(name) or form_class()
+        extra = {"case": case} if getattr(form_class, "needs_case", False) else {}
+        result.shown[name] = bound.get(name) or form_class(**extra)
 
     status, paused = case.status, case.paused_since is not None
     clerk, handler = role in CLERKS, role in HANDLERS

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from bianmin.cases import results
 from bianmin.cases.models import (
     SPECIAL_PROCEDURES,
     CaseStatus,
@@ -143,6 +144,13 @@ class ReviewForm(forms.Form):
 
 
 class DecideForm(forms.Form):
+    """准予 / 不予, with the result fields the case's item calls for (决定内容: a first
+    残疾人证's category and grade). Whether a field is required is the service's to say: it
+    applies to an approval only, and the message comes from `cases.results`."""
+
+    needs_case = True
+    RESULT_PREFIX = "result__"
+
     approve = forms.TypedChoiceField(
         label=_("决定"),
         choices=[("1", _("准予")), ("0", _("不予"))],
@@ -156,6 +164,32 @@ class DecideForm(forms.Form):
         max_length=2000,
         widget=_area(placeholder=_("不予决定须说明理由和依据")),
     )
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.result_specs = results.fields_for(case) if case is not None else []
+        for spec in self.result_specs:
+            if spec.kind == results.CHOICE:
+                field = forms.ChoiceField(
+                    choices=[("", _("— 请选择 —")), *((c, c) for c in spec.choices)]
+                )
+            elif spec.kind == results.DATE:
+                field = forms.CharField(widget=_DATE)
+            else:
+                field = forms.CharField(max_length=results.MAX_LENGTH)
+            field.label, field.required, field.initial = spec.label, False, spec.initial
+            field.marked_required = spec.required  # shown as required; checked on approval
+            self.fields[self.RESULT_PREFIX + spec.name] = field
+
+    @property
+    def result_fields(self) -> list:
+        return [self[self.RESULT_PREFIX + spec.name] for spec in self.result_specs]
+
+    def result(self) -> dict[str, str]:
+        return {
+            spec.name: self.cleaned_data.get(self.RESULT_PREFIX + spec.name) or ""
+            for spec in self.result_specs
+        }
 
 
 class SuspendForm(forms.Form):

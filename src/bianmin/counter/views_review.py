@@ -205,6 +205,7 @@ def _decide(request, case, form):
         case=case,
         approve=form.cleaned_data["approve"],
         reasons=form.cleaned_data["reasons"],
+        result=form.result(),
     )
     return Done(_("已作出决定。"))
 
@@ -290,7 +291,9 @@ def act(request: HttpRequest, case_no: str, action: str) -> HttpResponse:
         raise Http404
     form_class, run = ACTIONS[action]
     case = _case(case_no)
-    form = form_class(request.POST)
+    form = form_class(
+        request.POST, **({"case": case} if getattr(form_class, "needs_case", 0) else {})
+    )
     key = action
     if action == "review":
         key = f"review-{request.POST.get('review', '')}"

@@ -162,6 +162,13 @@ class AssignInput(serializers.Serializer):
 class DecideInput(serializers.Serializer):
     decision = serializers.ChoiceField([("approve", "准予"), ("deny", "不予")])
     reasons = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    result = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=200),
+        required=False,
+        default=dict,
+        help_text="决定内容：准予时本事项要求的结果项目（如首次办理残疾人证的残疾类别、等级），"
+        "项目见 GET …/decision-fields/",
+    )
 
 
 class SuspendInput(serializers.Serializer):

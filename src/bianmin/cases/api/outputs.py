@@ -192,6 +192,9 @@ class CaseDetailSerializer(CaseSummarySerializer):
     extended_workdays = serializers.IntegerField(help_text="批准延期累计工作日")
     decision = serializers.CharField(help_text="approved / denied；未决定为空")
     decision_reasons = serializers.CharField()
+    decision_result = serializers.DictField(
+        child=serializers.CharField(), help_text="决定内容（如残疾类别、等级）；无则为空对象"
+    )
     decided_at = serializers.DateTimeField(allow_null=True)
     delivery_method = serializers.CharField()
     delivered_at = serializers.DateTimeField(allow_null=True)
@@ -271,3 +274,12 @@ class MyReviewSerializer(serializers.ModelSerializer):
             "warning_level",
         ]
         read_only_fields = fields
+
+
+class ResultFieldSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    kind = serializers.ChoiceField(["text", "date", "choice"])
+    choices = serializers.ListField(child=serializers.CharField())
+    required = serializers.BooleanField()
+    initial = serializers.CharField(help_text="登记信息中的建议值（如换领时上次证照所载）")

@@ -197,6 +197,7 @@ class TransitionActions:
             case=self._case(case_no),
             approve=data["decision"] == "approve",
             reasons=data["reasons"],
+            result=data["result"],
         )
         return self._answer(case_no)
 

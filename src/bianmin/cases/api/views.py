@@ -20,6 +20,7 @@ from bianmin.cases.api import outputs as o
 from bianmin.cases.api.transitions import TransitionActions
 from bianmin.cases.models import Case
 from bianmin.cases.numbering import CASE_NO_PATTERN
+from bianmin.cases.results import fields_for as result_fields_for
 from bianmin.cases.services import bundles, fetching, idempotency, intake
 from bianmin.cases.services.common import access_case, staff_of
 from bianmin.cases.services.intake import AgentConsent
@@ -137,6 +138,15 @@ class CaseViewSet(TransitionActions, ScopedGenericViewSet):
 
     def detail_of(self, case: Case) -> dict[str, Any]:
         return o.CaseDetailSerializer(queries.case_file(case, on=timezone.localdate())).data
+
+    @extend_schema(
+        summary="决定内容的项目：准予时须（或可）一并填写的结果项目，如首次办理残疾人证的残疾类别",
+        responses={200: o.ResultFieldSerializer(many=True), **error_responses(403, 404)},
+    )
+    @action(detail=True, methods=["get"], url_path="decision-fields")
+    def decision_fields(self, request, case_no: str):
+        case = access_case(actor=request.actor, case_no=case_no)
+        return Response(o.ResultFieldSerializer(result_fields_for(case), many=True).data)
 
     @extend_schema(
         summary="电子监察：按部门、按受理中心统计在办（绿/黄/红）、办结与按时办结率（指标库，按月/季/年）",

@@ -192,6 +192,9 @@ class Case(models.Model):
 
     decision = models.CharField(_("决定"), max_length=10, choices=Decision.choices, blank=True)
     decision_reasons = models.TextField(_("决定理由"), blank=True)
+    # What the approval established beyond "准予" (cases/results.py): e.g. the category and
+    # grade of a first 残疾人证's assessment.
+    decision_result = models.JSONField(_("决定内容"), default=dict, blank=True)
     decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
     delivery_method = models.CharField(
         _("送达方式"), max_length=10, choices=DeliveryMethod.choices, blank=True

@@ -4,12 +4,15 @@ closure, termination, and the applicant's visits."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bianmin.cases import results
 from bianmin.cases.models import (
     OPEN_STATES,
     Case,
@@ -265,10 +268,18 @@ def _deciding_departments(case: Case) -> set[str]:
 
 @transaction.atomic
 def decide(
-    *, actor: Actor, case: Case, approve: bool, reasons: str = "", on: dt.date | None = None
+    *,
+    actor: Actor,
+    case: Case,
+    approve: bool,
+    reasons: str = "",
+    result: Mapping[str, Any] | None = None,
+    on: dt.date | None = None,
 ) -> Case:
     """准予 / 不予: only when every review in every group is done. A decision is final:
-    a second one is refused (`already_decided`). `on`: see `common.moment`."""
+    a second one is refused (`already_decided`). An approval carries the result fields the
+    case's item calls for (`cases.results`: a first 残疾人证's assessment); a denial carries
+    none. `on`: see `common.moment`."""
     _day, at = moment(on)
     case = locked(case)
     if case.decision:
@@ -294,22 +305,24 @@ def decide(
         raise ValidationError(_("容缺材料尚未补齐，不能准予。"), code="pledge_open")
     if not approve:
         reasons = require_reason(reasons, field="reasons")
+    decided = results.clean(case, result) if approve else {}
     from_status = case.status
     case.status = CaseStatus.DECIDED
     case.decision = Decision.APPROVED if approve else Decision.DENIED
     case.decision_reasons, case.decided_at = (reasons or "").strip(), at
-    save(case, "status", "decision", "decision_reasons", "decided_at")
+    case.decision_result = decided
+    save(case, "status", "decision", "decision_reasons", "decided_at", "decision_result")
     record_event(
         case,
         actor=actor,
         action=EventAction.DECIDED,
         from_status=from_status,
         reason=case.decision_reasons,
-        data={"decision": case.decision},
+        data={"decision": case.decision, **({"result": decided} if decided else {})},
         message=messages.decided(case),
         at=at,
     )
-    case_decided.send(sender=Case, case=case, actor=actor, approved=approve, at=at)
+    case_decided.send(sender=Case, case=case, actor=actor, approved=approve, at=at, result=decided)
     on_member_finished(case)
     return case
 
