@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +20,7 @@ from bianmin.core import audit
 from bianmin.core.audit import SYSTEM, Actor
 from bianmin.core.errors import OutOfScope
 from bianmin.core.models import AuditAction
+from bianmin.core.provisional import correct_each
 from bianmin.evaluation import messages
 from bianmin.evaluation.models import MAX_ROUNDS, RUNNING, FollowUp, LoopStep, Stage, StepAction
 from bianmin.evaluation.services.common import (
@@ -97,36 +97,33 @@ def correct_provisional(kind: LoopKind) -> int:
     pending = kind.model.unscoped.filter(
         status__in=RUNNING, due_provisional=True, round_started_on__isnull=False
     )
-    corrected = 0
-    for pk in pending.values_list("pk", flat=True):
-        with transaction.atomic():
-            obj = kind.model.unscoped.select_for_update().get(pk=pk)
-            if not obj.due_provisional or obj.status not in RUNNING:
-                continue  # answered or corrected meanwhile
-            before = (obj.verify_due, obj.due_date)
-            _apply_deadlines(obj)
-            if (obj.verify_due, obj.due_date) == before and obj.due_provisional:
-                continue  # the year is still not published
-            _save(obj, "verify_due", "due_date", "due_provisional")
-            notes = _("核实期限 %(v0)s → %(v1)s；答复期限 %(d0)s → %(d1)s。") % {
-                "v0": before[0].isoformat(),
-                "v1": obj.verify_due.isoformat(),
-                "d0": before[1].isoformat(),
-                "d1": obj.due_date.isoformat(),
-            }
-            record(
-                kind,
-                obj,
-                actor=SYSTEM,
-                action=StepAction.DUE_CORRECTED,
-                from_status=obj.status,
-                notes=notes,
-            )
-            if obj.due_date != before[1]:
-                key = f"{kind.object_type}:{obj.pk}:due:{obj.due_date}"
-                kind.notify(obj, key, messages.due_corrected(obj))
-            corrected += 1
-    return corrected
+    return correct_each(pending, lambda obj: _correct_deadlines(kind, obj))
+
+
+def _correct_deadlines(kind: LoopKind, obj: FollowUp) -> bool:
+    before = (obj.verify_due, obj.due_date)
+    _apply_deadlines(obj)
+    if (obj.verify_due, obj.due_date) == before and obj.due_provisional:
+        return False  # the year is still not published
+    _save(obj, "verify_due", "due_date", "due_provisional")
+    notes = _("核实期限 %(v0)s → %(v1)s；答复期限 %(d0)s → %(d1)s。") % {
+        "v0": before[0].isoformat(),
+        "v1": obj.verify_due.isoformat(),
+        "d0": before[1].isoformat(),
+        "d1": obj.due_date.isoformat(),
+    }
+    record(
+        kind,
+        obj,
+        actor=SYSTEM,
+        action=StepAction.DUE_CORRECTED,
+        from_status=obj.status,
+        notes=notes,
+    )
+    if obj.due_date != before[1]:
+        key = f"{kind.object_type}:{obj.pk}:due:{obj.due_date}"
+        kind.notify(obj, key, messages.due_corrected(obj))
+    return True
 
 
 def locked(kind: LoopKind, obj: FollowUp, *, applicant: bool = False) -> FollowUp:

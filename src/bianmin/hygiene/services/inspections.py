@@ -14,6 +14,7 @@ from django.db import transaction
 from bianmin.core import audit
 from bianmin.core.audit import Actor
 from bianmin.core.models import AuditAction
+from bianmin.core.provisional import correct_each
 from bianmin.core.workdays import add_workdays_provisional
 from bianmin.hygiene import grading
 from bianmin.hygiene.models import Grade, Inspection, PlannedInspection, PublicPlace, SheetItem
@@ -137,36 +138,33 @@ def record_inspection(
 
 
 def correct_provisional_deadlines() -> int:
-    """Recompute guessed rectification dates (run by a job): once an administrator publishes
-    the holiday notice of the year they fell in, the inspection gets its real date and a place
+    """Recompute guessed rectification dates (hourly job): once an administrator publishes the
+    holiday notice of the year they fell in, the inspection gets its real date and a place
     still graded 差 on that inspection gets its re-inspection moved with it."""
     pending = Inspection.unscoped.filter(rectify_provisional=True, rectify_workdays__isnull=False)
-    corrected = 0
-    for pk in pending.values_list("pk", flat=True):
-        with transaction.atomic():
-            inspection = Inspection.unscoped.select_for_update().get(pk=pk)
-            if not inspection.rectify_provisional:
-                continue
-            limit = add_workdays_provisional(inspection.inspected_on, inspection.rectify_workdays)
-            if (limit.value, limit.provisional) == (inspection.rectify_by, True):
-                continue  # the year is still not published
-            before = inspection.rectify_by
-            inspection.rectify_by, inspection.rectify_provisional = limit.value, limit.provisional
-            inspection.save(update_fields=["rectify_by", "rectify_provisional"])
-            audit.record(
-                audit.SYSTEM,
-                AuditAction.UPDATE,
-                object_type="hygiene.inspection",
-                object_id=inspection.pk,
-                object_label=str(inspection),
-                changes={
-                    "rectify_by": [before.isoformat(), inspection.rectify_by.isoformat()],
-                    "rectify_provisional": [True, inspection.rectify_provisional],
-                },
-            )
-            _replan_reinspection(inspection)
-            corrected += 1
-    return corrected
+    return correct_each(pending, _correct_rectify_by)
+
+
+def _correct_rectify_by(inspection: Inspection) -> bool:
+    limit = add_workdays_provisional(inspection.inspected_on, inspection.rectify_workdays)
+    if (limit.value, limit.provisional) == (inspection.rectify_by, True):
+        return False  # the year is still not published
+    before = inspection.rectify_by
+    inspection.rectify_by, inspection.rectify_provisional = limit.value, limit.provisional
+    inspection.save(update_fields=["rectify_by", "rectify_provisional"])
+    audit.record(
+        audit.SYSTEM,
+        AuditAction.UPDATE,
+        object_type="hygiene.inspection",
+        object_id=inspection.pk,
+        object_label=str(inspection),
+        changes={
+            "rectify_by": [before.isoformat(), inspection.rectify_by.isoformat()],
+            "rectify_provisional": [True, inspection.rectify_provisional],
+        },
+    )
+    _replan_reinspection(inspection)
+    return True
 
 
 def _replan_reinspection(inspection: Inspection) -> None:

@@ -10,6 +10,7 @@ from django.db import transaction
 from bianmin.core import audit
 from bianmin.core.audit import Actor
 from bianmin.core.models import AuditAction
+from bianmin.core.provisional import correct_each
 from bianmin.core.workdays import add_workdays_provisional
 from bianmin.ratings import queries
 from bianmin.ratings.models import YearNotice
@@ -84,40 +85,37 @@ def issue_notices(*, actor: Actor, year: int, on: dt.date | None = None) -> list
 
 
 def correct_provisional_deadlines() -> int:
-    """Recompute the guessed deadlines of open warnings (daily job): once an administrator
+    """Recompute the guessed deadlines of open warnings (hourly job): once an administrator
     publishes the holiday notice of the year a deadline was guessed in, the warning gets its
     real deadline. Returns how many changed (date or mark)."""
-    corrected = 0
     pending = YearNotice.unscoped.filter(
         kind=YearNotice.Kind.WARNING,
         status=YearNotice.Status.OPEN,
         deadline_provisional=True,
         rectify_workdays__isnull=False,
     )
-    for notice_id in pending.values_list("pk", flat=True):
-        with transaction.atomic():
-            notice = YearNotice.unscoped.select_for_update().get(pk=notice_id)
-            if not notice.deadline_provisional or notice.status != YearNotice.Status.OPEN:
-                continue  # rectified or corrected meanwhile
-            limit = add_workdays_provisional(notice.issued_on, notice.rectify_workdays)
-            if (limit.value, limit.provisional) == (notice.deadline, True):
-                continue
-            before = notice.deadline
-            notice.deadline, notice.deadline_provisional = limit.value, limit.provisional
-            notice.save(update_fields=["deadline", "deadline_provisional"])
-            audit.record(
-                audit.SYSTEM,
-                AuditAction.UPDATE,
-                object_type="ratings.notice",
-                object_id=notice.pk,
-                object_label=str(notice),
-                changes={
-                    "deadline": [before.isoformat(), notice.deadline.isoformat()],
-                    "deadline_provisional": [True, notice.deadline_provisional],
-                },
-            )
-            corrected += 1
-    return corrected
+    return correct_each(pending, _correct_deadline)
+
+
+def _correct_deadline(notice: YearNotice) -> bool:
+    limit = add_workdays_provisional(notice.issued_on, notice.rectify_workdays)
+    if (limit.value, limit.provisional) == (notice.deadline, True):
+        return False  # the year is still not published
+    before = notice.deadline
+    notice.deadline, notice.deadline_provisional = limit.value, limit.provisional
+    notice.save(update_fields=["deadline", "deadline_provisional"])
+    audit.record(
+        audit.SYSTEM,
+        AuditAction.UPDATE,
+        object_type="ratings.notice",
+        object_id=notice.pk,
+        object_label=str(notice),
+        changes={
+            "deadline": [before.isoformat(), notice.deadline.isoformat()],
+            "deadline_provisional": [True, notice.deadline_provisional],
+        },
+    )
+    return True
 
 
 @transaction.atomic
