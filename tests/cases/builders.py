@@ -93,3 +93,23 @@ def bundle(code: str, items: list[ServiceItem], name: str = "新生儿出生一�
 
 
 COMPLETE = ["hukou", "photo", "bank_card"]
+
+
+def taken_in(clerk, item: ServiceItem, person, *, reviewer=None):
+    """A complete application for `person` taken in at `clerk`'s window (accepted), and with
+    `reviewer` given: every review approved, the case waiting for its decision."""
+    from bianmin.cases.services import handling, intake
+    from bianmin.cases.services.precheck import Applicant
+    from bianmin.registry.access import actor_for
+
+    case = intake.take_in(
+        actor=actor_for(clerk),
+        item=item,
+        applicant=Applicant(person=person),
+        provided=COMPLETE,
+        channel="window",
+    ).case
+    if reviewer is not None:
+        for review in case.reviews.all():
+            handling.act_on_review(actor=actor_for(reviewer), review=review, decision="approve")
+    return case

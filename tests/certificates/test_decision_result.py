@@ -13,15 +13,14 @@ from django.test import Client
 
 from bianmin.cases import results
 from bianmin.cases.models import Case
-from bianmin.cases.services import handling, intake
-from bianmin.cases.services.precheck import Applicant
+from bianmin.cases.services import handling
 from bianmin.certificates.models import Certificate
 from bianmin.certificates.services import issue_certificate
 from bianmin.registry.access import actor_for
 from tests import factories
+from tests.apiclient import api_as
 from tests.cases import builders
 from tests.certificates.conftest import ACTOR
-from tests.apiclient import api_as
 from tests.conftest import DAZHI_STREET, JIANGAN
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sharing_arranged")]
@@ -43,16 +42,7 @@ def case(resident, cl_reviewer) -> Case:
         reviews=(("CL", 1),),
         result_certificate_type="disability_card",
     )
-    case = intake.take_in(
-        actor=actor_for(clerk),
-        item=item,
-        applicant=Applicant(person=resident),
-        provided=builders.COMPLETE,
-        channel="window",
-    ).case
-    for review in case.reviews.all():
-        handling.act_on_review(actor=actor_for(cl_reviewer), review=review, decision="approve")
-    return case
+    return builders.taken_in(clerk, item, resident, reviewer=cl_reviewer)
 
 
 def decide(case, reviewer, **kw):
@@ -129,14 +119,7 @@ def test_a_renewal_offers_the_last_card_and_may_change_the_grade(
 def test_an_item_without_such_fields_decides_as_before(resident, cl_reviewer, issuers):
     item = builders.item("MZ-GLJT-001")
     clerk = factories.staff("dazhi_clerk", role="clerk", division=DAZHI_STREET)
-    case = intake.take_in(
-        actor=actor_for(clerk),
-        item=item,
-        applicant=Applicant(person=resident),
-        provided=builders.COMPLETE,
-        channel="window",
-    ).case
-    assert results.fields_for(case) == []
+    assert results.fields_for(builders.taken_in(clerk, item, resident)) == []
 
 
 def test_the_api_lists_the_fields_and_takes_the_result(case, cl_reviewer, issuers):

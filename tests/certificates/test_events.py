@@ -6,8 +6,7 @@ import datetime as dt
 
 import pytest
 
-from bianmin.cases.services import handling, intake
-from bianmin.cases.services.precheck import Applicant
+from bianmin.cases.services import handling
 from bianmin.certificates.events import CHECK
 from bianmin.certificates.models import Certificate
 from bianmin.certificates.services import issue_certificate
@@ -30,15 +29,7 @@ def decided_case(resident, *, approve: bool):
     item = builders.item(
         "MZ-YDZ-001", name="老年人优待证办理", result_certificate_type="elderly_card"
     )
-    case = intake.take_in(
-        actor=actor_for(clerk),
-        item=item,
-        applicant=Applicant(person=resident),
-        provided=builders.COMPLETE,
-        channel="window",
-    ).case
-    for review in case.reviews.all():
-        handling.act_on_review(actor=actor_for(reviewer), review=review, decision="approve")
+    case = builders.taken_in(clerk, item, resident, reviewer=reviewer)
     handling.decide(
         actor=actor_for(reviewer),
         case=case,
