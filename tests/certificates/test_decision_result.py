@@ -153,3 +153,5 @@ def test_the_counter_page_shows_and_takes_the_fields(case, cl_reviewer, issuers)
     done = client.post(act, {"approve": "1", "result__disability_kind": "智力残疾"})
     assert done.status_code == 302
     assert Certificate.unscoped.get(case=case).data["disability_kind"] == "智力残疾"
+    shown = client.get(f"/counter/cases/{case.case_no}/").content.decode()
+    assert "残疾类别：智力残疾" in shown
