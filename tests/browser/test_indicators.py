@@ -32,6 +32,7 @@ def test_drill_down_from_street_to_people(page):
     # A population figure has no centre, department or item: only 按区划 is offered.
     assert page.get_by_label("分列").locator("option").all_inner_texts() == ["按区划"]
     page.get_by_role("button", name="查询").click()
+    page.wait_for_url("**period=2026-10**")  # the new page, not the one being left
     assert page.locator('[data-testid="values"]').get_by_text("合计").count() == 1
     page.locator('[data-testid="values"]').get_by_role("link", name="保成社区").click()
     page.wait_for_url(f"**org_unit={BAOCHENG}**")

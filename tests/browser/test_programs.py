@@ -65,7 +65,7 @@ def test_worker_records_a_visit_from_the_due_list(page, overdue_elder):
     form.get_by_label("居家安全").select_option("true")
     form.get_by_label("收缩压").fill("400")
     form.get_by_role("button", name="保存随访").click()
-    assert "收缩压应在60至260mmHg之间，400不可能" in page.content()
+    page.get_by_text("收缩压应在60至260mmHg之间，400不可能").wait_for()
     assert not Visit.objects.exists()
     shoot(page, "programs-visit-refused")
     page.get_by_test_id("visit-form").get_by_label("收缩压").fill("142")
