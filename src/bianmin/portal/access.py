@@ -17,7 +17,7 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from bianmin.cases.models import Case
@@ -38,6 +38,10 @@ def resident_of(user) -> ResidentAccount | None:
         return None
 
 
+# What a resident signed in with a temporary password may open: setting a new one, signing out.
+FIRST_PAGES = frozenset({"password", "logout"})
+
+
 def resident_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Signed in with a resident account: `request.resident`, `request.person` and a resident
     `request.actor` are set. Anyone else goes to the portal's sign-in (a signed-in staff
@@ -50,6 +54,9 @@ def resident_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
             if request.user.is_authenticated:
                 return render(request, "portal/not_resident.html", status=403)
             return redirect_to_login(request.get_full_path(), reverse("portal:login"))
+        if account.must_change_password and request.resolver_match.url_name not in FIRST_PAGES:
+            # A temporary password from a reset at the window: a new one before anything else.
+            return redirect("portal:password")
         request.resident = account
         request.person = own_person(request)
         request.actor = resident_actor(request.person, request.user.pk, client_ip(request))

@@ -31,6 +31,32 @@ class SignInForm(forms.Form):
     )
 
 
+class PasswordChangeForm(forms.Form):
+    current = forms.CharField(
+        label=_("当前密码"),
+        strip=False,
+        help_text=_("重置后为短信收到的临时密码"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new = forms.CharField(
+        label=_("新密码"),
+        strip=False,
+        help_text=_("至少8位，不能过于简单"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new2 = forms.CharField(
+        label=_("确认新密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new") and data.get("new") != data.get("new2"):
+            self.add_error("new2", _("两次输入的密码不一致。"))
+        return data
+
+
 class RegisterForm(forms.Form):
     name = forms.CharField(
         label=_("姓名"), max_length=50, widget=forms.TextInput(attrs={"autocomplete": "name"})

@@ -40,6 +40,9 @@ class ResidentAccount(models.Model):
     # Sign-in stopped by the platform (the person died); the account and its history stay.
     disabled_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
     disabled_reason = models.CharField(_("停用原因"), max_length=100, blank=True)
+    # Set when staff reset the password to a temporary one: the portal asks for a new password
+    # before anything else.
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
 
     class Meta:
         verbose_name = _("居民网上账号")

@@ -33,6 +33,12 @@ urlpatterns = [
         views_staff.account_enable,
         name="staff-account-enable",
     ),
+    path(
+        "staff/accounts/<int:person_id>/reset-password/",
+        views_staff.account_reset_password,
+        name="staff-account-reset-password",
+    ),
+    path("me/password/", views_auth.change_password, name="password"),
     path("messages/", views_cases.inbox, name="inbox"),
     path("messages/read-all/", views_cases.read_all, name="read-all"),
     path("messages/<int:item_id>/read/", views_cases.read_message, name="read"),

@@ -4,6 +4,7 @@ configured identity provider (`portal.identity`); these views never look a perso
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -19,7 +20,7 @@ from bianmin.evaluation.models import Rating
 from bianmin.evaluation.services.ratings import RATEABLE
 from bianmin.portal import identity, verification
 from bianmin.portal.access import own_cases, own_organisations, resident_of, resident_required
-from bianmin.portal.forms import CodeForm, RegisterForm, SignInForm
+from bianmin.portal.forms import CodeForm, PasswordChangeForm, RegisterForm, SignInForm
 from bianmin.portal.progress import status_text
 from bianmin.portal.queries import online_items
 from bianmin.portal.services import accounts
@@ -177,3 +178,29 @@ def register_confirm(request: HttpRequest) -> HttpResponse:
 def sign_out(request: HttpRequest) -> HttpResponse:
     accounts.sign_out(request)
     return redirect("portal:home")
+
+
+@never_cache
+@sensitive_post_parameters("current", "new", "new2")
+@require_http_methods(["GET", "POST"])
+@resident_required
+def change_password(request: HttpRequest) -> HttpResponse:
+    """修改登录密码; after a reset at the window the portal sends the resident here first."""
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            accounts.change_password(
+                actor=request.actor,
+                account=request.resident,
+                current=form.cleaned_data["current"],
+                new=form.cleaned_data["new"],
+            )
+        except ValidationError as e:
+            put_errors(form, e)
+        else:
+            # Keep this session signed in; every other one ends with the old password.
+            request.user.refresh_from_db(fields=["password"])
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("登录密码已修改。"))
+            return redirect("portal:me")
+    return page(request, "portal/password.html", {"form": form})

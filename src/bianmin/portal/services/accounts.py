@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 
 from django.contrib.auth import get_user_model, login, logout
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -16,7 +17,7 @@ from bianmin.core import audit
 from bianmin.core.audit import Actor
 from bianmin.core.models import AuditAction
 from bianmin.portal.models import ResidentAccount
-from bianmin.registry.models import LifeStatus, Person
+from bianmin.registry.models import LifeStatus, OrgUnit, Person
 from bianmin.registry.services.people import person_label
 
 # The session is Django's; this backend only reloads the user on each request.
@@ -184,3 +185,99 @@ def enable_account(*, actor: Actor, account: ResidentAccount, reason: str) -> Re
         changes={"enabled": reason[:200], "was_disabled": was},
     )
     return account
+
+
+# Temporary passwords: no 0/O, 1/l/I, so they can be typed from an SMS without doubt.
+TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+TEMPORARY_LENGTH = 10
+
+
+@transaction.atomic
+def reset_password(*, actor: Actor, account: ResidentAccount, identity_checked: bool) -> None:
+    """忘记密码 at the window: after the clerk has checked the resident's ID card in person, the
+    password becomes a random temporary one, sent by SMS to the account's sign-in phone only
+    (the clerk never sees it); the resident must set a new one at the next sign-in. Every open
+    session and API token of the account ends (a changed password invalidates Django's session
+    hash). Refused for a disabled account, or one a unified identity provider owns."""
+    from rest_framework.authtoken.models import Token
+
+    from bianmin.notifications.services import queue_message
+
+    if not identity_checked:
+        raise ValidationError(
+            {
+                "identity_checked": ValidationError(
+                    _("请先当面核验本人居民身份证，再重置密码。"), code="identity_not_checked"
+                )
+            }
+        )
+    account = (
+        ResidentAccount.objects.select_for_update().select_related("person").get(pk=account.pk)
+    )
+    user = get_user_model().objects.select_for_update().get(pk=account.user_id)
+    if not user.is_active or account.disabled_at is not None:
+        raise ValidationError(_("该网上办事账号已停用，不能重置密码。"), code="account_inactive")
+    if not account.phone:
+        raise ValidationError(
+            _("该账号通过统一身份认证登录，请到统一身份认证平台找回密码。"),
+            code="no_password_account",
+        )
+    temporary = "".join(secrets.choice(TEMPORARY_ALPHABET) for _i in range(TEMPORARY_LENGTH))
+    centre = (
+        OrgUnit.objects.filter(code=actor.org_unit_code).values_list("name", flat=True).first()
+        or "便民服务中心"
+    )
+    user.set_password(temporary)
+    user.save(update_fields=["password"])
+    Token.objects.filter(user=user).delete()
+    account.must_change_password = True
+    account.save(update_fields=["must_change_password"])
+    queue_message(
+        dedupe_key=f"portal:password-reset:{account.pk}:{secrets.token_hex(8)}",
+        recipient_address=account.phone,
+        body=(
+            f"【便民服务】您的网上办事大厅登录密码已在{centre}"
+            f"重置，临时密码：{temporary}。请尽快登录并设置新密码。如非本人办理，请拨打12345。"
+        ),
+        related_type="resident_account",
+        related_id=account.pk,
+    )
+    audit.record(
+        actor,
+        AuditAction.UPDATE,
+        object_type="resident_account",
+        object_id=account.pk,
+        object_label=person_label(account.person),
+        changes={"password_reset": True, "identity_checked": True},
+    )
+
+
+@transaction.atomic
+def change_password(*, actor: Actor, account: ResidentAccount, current: str, new: str) -> None:
+    """The resident sets a new password (after a reset, or whenever they like): the current
+    one is checked, the new one passes the project's password validators and differs."""
+    user = get_user_model().objects.select_for_update().get(pk=account.user_id)
+    if not user.check_password(current or ""):
+        raise ValidationError(
+            {"current": ValidationError(_("当前密码不正确。"), code="wrong_password")}
+        )
+    if new == current:
+        raise ValidationError(
+            {"new": ValidationError(_("新密码不能与当前密码相同。"), code="same_password")}
+        )
+    try:
+        validate_password(new, user)
+    except ValidationError as e:
+        raise ValidationError({"new": e.error_list}) from None
+    user.set_password(new)
+    user.save(update_fields=["password"])
+    ResidentAccount.objects.filter(pk=account.pk).update(must_change_password=False)
+    account.must_change_password = False
+    audit.record(
+        actor,
+        AuditAction.UPDATE,
+        object_type="resident_account",
+        object_id=account.pk,
+        object_label=person_label(account.person),
+        changes={"password_changed": True},
+    )
