@@ -21,6 +21,12 @@ def test_mask_text_leaves_grid_and_division_codes():
     assert "110105491231002" not in masked and "13912345678" not in masked
 
 
+def test_mask_text_hides_a_temporary_password():
+    sms = "【便民服务】您的登录密码已重置，临时密码：k7mq2xw9ab。请尽快登录并设置新密码。"
+    masked = mask_text(sms)
+    assert "k7mq2xw9ab" not in masked and "临时密码：******。" in masked
+
+
 def test_encryption_round_trip_and_randomised():
     a, b = crypto.encrypt("11010519491231002X"), crypto.encrypt("11010519491231002X")
     assert a != b  # random nonce: equal numbers don't show as equal ciphertexts

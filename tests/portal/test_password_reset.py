@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from bianmin.core.masking import mask_text
 from bianmin.core.models import AuditEntry
 from bianmin.notifications.models import OutboxMessage
 from bianmin.portal.models import ResidentAccount
@@ -55,6 +56,8 @@ def test_the_window_resets_and_the_resident_must_set_a_new_password(account, cli
     temporary = temporary_password(account)
     assert temporary not in done  # the clerk never sees it
     assert len(temporary) == 10
+    message = OutboxMessage.objects.get(related_type="resident_account")
+    assert temporary not in mask_text(message.body)  # as an administrator's failed list shows it
     # The old password and the open session are gone.
     assert session.get("/portal/cases/").status_code == 302
     assert sign_in(Client(), PORTAL_PASSWORD).status_code == 200

@@ -7,6 +7,8 @@ import re
 
 _ID_IN_TEXT = re.compile(r"(?<![\dA-Za-z])(\d{17}[\dXx]|\d{15})(?![\dA-Za-z])")
 _PHONE_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+# A temporary password in an SMS body (portal password reset): shown to nobody but the phone.
+_PASSWORD_IN_TEXT = re.compile(r"(临时密码[：:]\s*)[A-Za-z0-9]+")
 
 
 def mask_id_number(number: str) -> str:
@@ -25,7 +27,9 @@ def mask_phone(phone: str) -> str:
 
 
 def mask_text(text: str) -> str:
-    """Mask every ID number (18 or 15 digits) and mobile number found in free text."""
+    """Mask every ID number (18 or 15 digits), mobile number and temporary password found in
+    free text."""
+    text = _PASSWORD_IN_TEXT.sub(lambda m: m.group(1) + "******", text)
     text = _ID_IN_TEXT.sub(lambda m: mask_id_number(m.group(1)), text)
     return _PHONE_IN_TEXT.sub(lambda m: m.group(1) + "****" + m.group(3), text)
 
