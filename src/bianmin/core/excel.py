@@ -131,3 +131,47 @@ def xlsx_response(filename: str, write: Callable[[IO[bytes]], int]) -> tuple[Fil
 
 def export_filename(stem: str) -> str:
     return f"{stem}_{timezone.localtime():%Y%m%d-%H%M}.xlsx"
+
+
+def export_note(actor, what: str) -> str:
+    """The line above an export's header: what it is, who exported it, when."""
+    return f"{what}　导出人：{actor.name}　导出时间：{timezone.localtime():%Y-%m-%d %H:%M}"
+
+
+def given(filters: dict[str, Any]) -> dict[str, Any]:
+    """The filters a list was actually narrowed by (empty ones left out), for the audit entry."""
+    return {k: v for k, v in filters.items() if v}
+
+
+def audited_export(
+    target: IO[bytes],
+    *,
+    actor,
+    what: str,
+    columns: Sequence[Column],
+    rows: Iterable[Any],
+    object_type: str,
+    label: str = "",
+    changes: dict[str, Any] | None = None,
+    sheet_title: str = "",
+) -> int:
+    """Write one list (with the `export_note` line) and put the export on the audit log: who,
+    which list, how many rows, with which filters. Returns the row count."""
+    from bianmin.core import audit
+    from bianmin.core.models import AuditAction
+
+    count = write_xlsx(
+        target,
+        sheet_title=sheet_title or what,
+        columns=columns,
+        rows=rows,
+        note=export_note(actor, what),
+    )
+    audit.record(
+        actor,
+        AuditAction.EXPORT,
+        object_type=object_type,
+        object_label=f"{label or what}（{count}条）",
+        changes={"count": count, **(changes or {})},
+    )
+    return count

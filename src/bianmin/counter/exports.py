@@ -7,30 +7,13 @@ from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bianmin.cases.models import Case
-from bianmin.core import audit
 from bianmin.core.audit import Actor
-from bianmin.core.excel import Column, write_xlsx
-from bianmin.core.models import AuditAction
+from bianmin.core.excel import Column, audited_export, given
 
 _CHUNK = 1000
-
-
-def _note(actor: Actor, what: str) -> str:
-    return f"{what}　导出人：{actor.name}　导出时间：{timezone.localtime():%Y-%m-%d %H:%M}"
-
-
-def _record(actor: Actor, label: str, count: int, filters: dict[str, Any]) -> None:
-    audit.record(
-        actor,
-        AuditAction.EXPORT,
-        object_type="case",
-        object_label=f"{label}（{count}条）",
-        changes={"count": count, "filters": {k: v for k, v in filters.items() if v}},
-    )
 
 
 CASE_COLUMNS = [
@@ -62,15 +45,14 @@ def export_cases(
     filters: dict[str, Any],
     target: IO[bytes],
 ) -> int:
-    count = write_xlsx(
-        target,
-        sheet_title=title,
-        columns=CASE_COLUMNS,
+    return export_rows(
+        actor=actor,
         rows=cases.iterator(chunk_size=_CHUNK),
-        note=_note(actor, title),
+        columns=CASE_COLUMNS,
+        title=title,
+        filters=filters,
+        target=target,
     )
-    _record(actor, f"{title}导出", count, filters)
-    return count
 
 
 def export_rows(
@@ -83,11 +65,16 @@ def export_rows(
     target: IO[bytes],
 ) -> int:
     """A supervision table (counts, pledges, extension requests) as one sheet."""
-    count = write_xlsx(
-        target, sheet_title=title, columns=columns, rows=rows, note=_note(actor, title)
+    return audited_export(
+        target,
+        actor=actor,
+        what=title,
+        columns=columns,
+        rows=rows,
+        object_type="case",
+        label=f"{title}导出",
+        changes={"filters": given(filters)},
     )
-    _record(actor, f"{title}导出", count, filters)
-    return count
 
 
 def rate(value: float | None) -> float | str:

@@ -8,12 +8,11 @@ from decimal import Decimal
 from typing import IO, Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bianmin.core import audit
 from bianmin.core.audit import Actor
-from bianmin.core.excel import Column, write_xlsx
+from bianmin.core.excel import Column, audited_export, export_note, write_xlsx
 from bianmin.core.models import AuditAction
 from bianmin.evaluation.models import Complaint, RectificationTask
 from bianmin.evaluation.queries import Figures, Stats
@@ -82,20 +81,6 @@ TABLES: dict[str, tuple[Any, str, list[Column]]] = {
 }
 
 
-def _note(actor: Actor, what: str) -> str:
-    return f"{what}　导出人：{actor.name}　导出时间：{timezone.localtime():%Y-%m-%d %H:%M}"
-
-
-def _record(actor: Actor, object_type: str, label: str, count: int, changes: dict) -> None:
-    audit.record(
-        actor,
-        AuditAction.EXPORT,
-        object_type=object_type,
-        object_label=f"{label}（{count}条）",
-        changes={"count": count, **changes},
-    )
-
-
 def export_stats(*, actor: Actor, stats: Stats, table: str, target: IO[bytes]) -> int:
     title, attr, columns = TABLES[table]
     what = f"好差评统计 {stats.month} {title}"
@@ -105,9 +90,16 @@ def export_stats(*, actor: Actor, stats: Stats, table: str, target: IO[bytes]) -
         sheet_title=f"{stats.month}{title}",
         columns=columns,
         rows=rows,
-        note=_note(actor, what),
+        note=export_note(actor, what),
     )
-    _record(actor, "evaluation_stats", what, count - 1, {"period": stats.month, "table": table})
+    rows_counted = count - 1  # the totals row is not a row of the list
+    audit.record(
+        actor,
+        AuditAction.EXPORT,
+        object_type="evaluation_stats",
+        object_label=f"{what}（{rows_counted}条）",
+        changes={"count": rows_counted, "period": stats.month, "table": table},
+    )
     return count
 
 
@@ -164,26 +156,29 @@ def export_tasks(
     filters: dict,
     target: IO[bytes],
 ) -> int:
-    count = write_xlsx(
+    return audited_export(
         target,
+        actor=actor,
+        what="差评整改任务",
         sheet_title="差评整改",
         columns=task_columns(on),
         rows=tasks.iterator(chunk_size=1000),
-        note=_note(actor, "差评整改任务"),
+        object_type="rectification",
+        label="差评整改任务导出",
+        changes={"filters": filters},
     )
-    _record(actor, "rectification", "差评整改任务导出", count, {"filters": filters})
-    return count
 
 
 def export_complaints(
     *, actor: Actor, complaints: QuerySet[Complaint], on: dt.date, filters: dict, target: IO[bytes]
 ) -> int:
-    count = write_xlsx(
+    return audited_export(
         target,
-        sheet_title="投诉",
+        actor=actor,
+        what="投诉",
         columns=complaint_columns(on),
         rows=complaints.iterator(chunk_size=1000),
-        note=_note(actor, "投诉"),
+        object_type="complaint",
+        label="投诉导出",
+        changes={"filters": filters},
     )
-    _record(actor, "complaint", "投诉导出", count, {"filters": filters})
-    return count

@@ -11,31 +11,15 @@ from __future__ import annotations
 from typing import IO, Any
 
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bianmin.core import audit
 from bianmin.core.audit import Actor
-from bianmin.core.excel import Column, write_xlsx
-from bianmin.core.models import AuditAction, AuditEntry
+from bianmin.core.excel import Column, audited_export, given
+from bianmin.core.models import AuditEntry
 from bianmin.registry.models import Household, Organisation, Person, PersonTag, Relationship, Tag
 from bianmin.registry.queries import derived_tags_for
 
 _CHUNK = 1000
-
-
-def _note(actor: Actor, what: str) -> str:
-    return f"{what}　导出人：{actor.name}　导出时间：{timezone.localtime():%Y-%m-%d %H:%M}"
-
-
-def _record(actor: Actor, object_type: str, label: str, count: int, filters: dict) -> None:
-    audit.record(
-        actor,
-        AuditAction.EXPORT,
-        object_type=object_type,
-        object_label=f"{label}（{count}条）",
-        changes={"count": count, "filters": {k: v for k, v in filters.items() if v}},
-    )
 
 
 def people_with_tags(people: QuerySet[Person], tags: list[Tag]) -> QuerySet[Person]:
@@ -106,15 +90,17 @@ def export_people(
     target: IO[bytes],
 ) -> int:
     rows = people_with_tags(people, tags).iterator(chunk_size=_CHUNK)
-    count = write_xlsx(
+    return audited_export(
         target,
+        actor=actor,
+        what="人口库人员名单",
         sheet_title="人口库",
         columns=person_columns(tags),
         rows=rows,
-        note=_note(actor, "人口库人员名单"),
+        object_type="person",
+        label="人口库名单导出",
+        changes={"filters": given(filters)},
     )
-    _record(actor, "person", "人口库名单导出", count, filters)
-    return count
 
 
 def households_for_list(households: QuerySet[Household]) -> QuerySet[Household]:
@@ -150,15 +136,17 @@ def export_households(
     target: IO[bytes],
 ) -> int:
     rows = households_for_list(households).iterator(chunk_size=_CHUNK)
-    count = write_xlsx(
+    return audited_export(
         target,
+        actor=actor,
+        what="户籍户名单",
         sheet_title="户",
         columns=HOUSEHOLD_COLUMNS,
         rows=rows,
-        note=_note(actor, "户籍户名单"),
+        object_type="household",
+        label="户名单导出",
+        changes={"filters": given(filters)},
     )
-    _record(actor, "household", "户名单导出", count, filters)
-    return count
 
 
 ORGANISATION_COLUMNS = [
@@ -184,15 +172,17 @@ def export_organisations(
     target: IO[bytes],
 ) -> int:
     rows = organisations.select_related("legal_rep", "division").iterator(chunk_size=_CHUNK)
-    count = write_xlsx(
+    return audited_export(
         target,
+        actor=actor,
+        what="法人库单位名单",
         sheet_title="法人库",
         columns=ORGANISATION_COLUMNS,
         rows=rows,
-        note=_note(actor, "法人库单位名单"),
+        object_type="organisation",
+        label="法人库名单导出",
+        changes={"filters": given(filters)},
     )
-    _record(actor, "organisation", "法人库名单导出", count, filters)
-    return count
 
 
 AUDIT_COLUMNS = [
@@ -217,12 +207,14 @@ def export_audit_log(
     target: IO[bytes],
 ) -> int:
     # Labels and purposes were masked when recorded, so the sheet holds no clear number.
-    count = write_xlsx(
+    return audited_export(
         target,
+        actor=actor,
+        what="审计日志",
         sheet_title="审计日志",
         columns=AUDIT_COLUMNS,
         rows=entries.iterator(chunk_size=_CHUNK),
-        note=_note(actor, "审计日志"),
+        object_type="audit",
+        label="审计日志导出",
+        changes={"filters": given(filters)},
     )
-    _record(actor, "audit", "审计日志导出", count, filters)
-    return count
