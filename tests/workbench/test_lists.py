@@ -41,6 +41,15 @@ def test_household_list_search_and_detail(clerk_client, households, django_asser
     assert "张伟" in body and "李秀英" in body and "户主" in body
 
 
+def test_household_search_by_a_common_member_name(clerk_client, households, monkeypatch):
+    """A name shared by many people is tested 户 by 户 rather than by a list of ids."""
+    monkeypatch.setattr("bianmin.registry.queries.MEMBER_IDS_MAX", 0)
+    url = reverse("workbench:households")
+    for q in ["李秀", "张伟", "4201020001"]:
+        assert [h.number for h in clerk_client.get(url, {"q": q}).context["page"]] == ["4201020001"]
+    assert list(clerk_client.get(url, {"q": "张敏"}).context["page"]) == []
+
+
 def test_household_outside_scope_is_403(clerk_client, households):
     from bianmin.registry.models import Household
 

@@ -112,3 +112,38 @@ def test_a_full_id_number_typed_in_the_search_box_is_not_echoed(clerk_client, re
     assert "一号查询" in str(response.context["form"].errors["q"])
     assert names_in(response) == set()
     assert "life_status=alive" in body and "q=" + number not in body
+
+
+def test_a_list_longer_than_the_count_cap_pages_on_without_a_total(
+    clerk_client, residents, system_actor, monkeypatch
+):
+    """Beyond the cap the total is not counted: "超过 N 条", next/previous, no last page."""
+    monkeypatch.setattr("bianmin.workbench.views_people.COUNT_CAP", 20)
+    for i in range(35):
+        factories.person(community=BAOCHENG, name=f"测试{i:02d}", actor=system_actor)
+    first = search(clerk_client, q="测试")
+    page = first.context["page"]
+    body = first.content.decode()
+    assert page.paginator.capped and len(page) == 30 and page.has_next()
+    assert "超过 20 条" in body and "q=%E6%B5%8B%E8%AF%95&amp;page=2" in body
+    second = search(clerk_client, q="测试", page=2)
+    assert [p.name for p in second.context["page"]] == [f"测试{i:02d}" for i in range(30, 35)]
+    assert not second.context["page"].has_next()
+    # Past the end (typed by hand): the last page, counted exactly.
+    late = search(clerk_client, q="测试", page=9)
+    assert late.context["page"].number == 2 and late.context["page"].paginator.count == 35
+    assert names_in(search(clerk_client, q="测试", page="x")) == names_in(first)
+
+
+def test_the_scope_as_a_range_is_the_scope(clerk_client, admin_client, residents):
+    """The list says the scope as a range of codes: the same people as LIKE 'prefix%'."""
+    from bianmin.core.scope import Scope
+    from bianmin.registry.models import Person
+
+    for prefix in ["420102", "420102001", "4201", "99", ""]:
+        scope = Scope(area_prefix=prefix)
+        assert set(scope.restrict_as_range(Person.unscoped.all(), "area_code")) == set(
+            scope.restrict(Person.unscoped.all(), "area_code")
+        )
+    assert not Scope(area_prefix=None).restrict_as_range(Person.unscoped.all(), "area_code")
+    assert names_in(search(clerk_client)) == {"张伟", "李秀英", "王芳"}

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from bianmin.core.scope import prefix_q  # noqa: F401  (re-exported: the engine's prefix filter)
 
 # Prefix lengths from province to grid.
 LEVEL_LENGTHS: tuple[int, ...] = (2, 4, 6, 9, 12, 14)
@@ -28,22 +29,6 @@ class Unit:
     @property
     def length(self) -> int:
         return len(self.prefix)
-
-
-def prefix_q(path: str, prefix: str) -> Q:
-    """Rows whose area code (at `path`) starts with `prefix`, also said as the range
-    [prefix, next prefix): PostgreSQL turns `LIKE 'p%'` into an index range only with the
-    pattern index, which it does not pick when it wants the plain index's order (a grouped
-    query by area code) — then it read every row of the city through that index to keep a
-    district's (health records: 92k buffers for 2k rows). Area codes are digits, so the range
-    is the same set in any collation."""
-    if not prefix:
-        return Q()
-    q = Q(**{f"{path}__startswith": prefix})
-    stem = prefix.rstrip("9")
-    if stem:  # "420109" → "42011": the first code after every "420109…"
-        q &= Q(**{f"{path}__gte": prefix, f"{path}__lt": stem[:-1] + chr(ord(stem[-1]) + 1)})
-    return q
 
 
 def child_length(length: int) -> int | None:

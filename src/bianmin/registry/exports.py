@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import IO, Any
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Func, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from bianmin.core.audit import Actor
@@ -104,13 +104,23 @@ def export_people(
 
 
 def households_for_list(households: QuerySet[Household]) -> QuerySet[Household]:
-    """Head's name and member count as columns of the same query."""
+    """Head's name and member count as columns of the same query.
+
+    Both are correlated sub-queries rather than a join grouped by 户: the database then works
+    them out for the rows of the page only, where the join grouped all 300k 户 of a city
+    (3.5 s a page) before it could take 30."""
     head = Person.unscoped.filter(household=OuterRef("pk"), relationship=Relationship.HEAD)
+    members = (
+        Person.unscoped.filter(household=OuterRef("pk"))
+        .order_by()
+        .annotate(n=Func("pk", function="COUNT"))
+        .values("n")
+    )
     return (
         households.select_related("division", "grid")
         .annotate(
             head_name=Subquery(head.values("name")[:1]),
-            member_count=Count("members", distinct=True),
+            member_count=Subquery(members, output_field=IntegerField()),
         )
         .order_by("number")
     )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
 from bianmin.core.scope import current_scope
@@ -56,6 +57,16 @@ def derived_tags_for(person: Person, tags: list[Tag]) -> list[Tag]:
     ]
 
 
+def _people_in_scope() -> QuerySet[Person]:
+    """`Person.objects`, with the scope said as a range of area codes (`restrict_as_range`):
+    the (area_code, name) index then both finds a district's people and gives them in list
+    order, so a page reads 30 rows instead of sorting the district's (or the city's: 0.2 s)."""
+    scope = current_scope.get()
+    if scope is None:
+        return Person.objects.all()
+    return scope.restrict_as_range(Person.unscoped.all(), Person.scope_area_field)
+
+
 def search_people(
     *,
     text: str = "",
@@ -67,7 +78,7 @@ def search_people(
 ) -> QuerySet[Person]:
     """Search within the current scope: name, pinyin initials, last digits of the ID, phone
     tail; narrowed by area code prefix, grid, tag, status."""
-    qs = Person.objects.all()
+    qs = _people_in_scope()
     text = (text or "").strip()
     if text:
         if text.isdigit() or (text[:-1].isdigit() and text[-1:] in "xX"):
@@ -94,13 +105,37 @@ def search_people(
     return qs.select_related("grid", "residence_division", "household")
 
 
+# Up to this many 户 with a member of the searched name are looked up by their ids.
+MEMBER_IDS_MAX = 1000
+
+
+def _member_named(text: str) -> Q:
+    """户 with a member (anywhere: membership is not scoped) whose name contains `text`.
+
+    As an EXISTS, PostgreSQL hashes the members of that name once: a scan of every person
+    (0.3 s at 1M people) for the count and again for the page. So the members are looked up
+    first: a rare name gives a short list of 户 ids; a common one (张) fills the list within a
+    few thousand rows, and its 户 are dense enough that testing each 户 in list order finds a
+    page (and the capped count) quickly. A scalar sub-query, unlike EXISTS, is never hashed."""
+    named = Person.unscoped.filter(name__contains=text, household__isnull=False).order_by()
+    ids = list(named.values_list("household_id", flat=True)[: MEMBER_IDS_MAX + 1])
+    if len(ids) <= MEMBER_IDS_MAX:
+        return Q(pk__in=set(ids))
+    hits = (
+        Person.unscoped.filter(household=OuterRef("pk"), name__contains=text)
+        .order_by()
+        .annotate(n=Func("pk", function="COUNT"))
+        .values("n")
+    )
+    return Q(GreaterThan(Subquery(hits, output_field=IntegerField()), 0))
+
+
 def search_households(*, text: str = "", grid: str = "") -> QuerySet[Household]:
     """Households in scope by number (prefix), address, or the name of a member."""
     qs = Household.objects.all()
     text = (text or "").strip()
     if text:
-        member = Person.unscoped.filter(household=OuterRef("pk"), name__contains=text)
-        qs = qs.filter(Q(number__startswith=text) | Q(address__contains=text) | Exists(member))
+        qs = qs.filter(Q(number__startswith=text) | Q(address__contains=text) | _member_named(text))
     if grid:
         qs = qs.filter(grid_id=grid)
     return qs

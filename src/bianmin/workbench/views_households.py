@@ -22,10 +22,12 @@ from bianmin.registry.services.people import (
     hash_of,
 )
 from bianmin.workbench.common import (
+    COUNT_CAP,
     apply_errors,
     filters_of,
     list_page,
     paginate,
+    planned_for_each_search,
     query_without_page,
     staff_required,
 )
@@ -44,15 +46,16 @@ def _search(request: HttpRequest):
 
 @staff_required
 def household_list(request: HttpRequest) -> HttpResponse:
-    form, households = _search(request)
-    page = paginate(request, households_for_list(households))
-    context = {"form": form, "page": page, "query": query_without_page(request, form)}
-    return list_page(
-        request,
-        "workbench/households/list.html",
-        "workbench/households/partials/results.html",
-        context,
-    )
+    with planned_for_each_search():
+        form, households = _search(request)
+        page = paginate(request, households_for_list(households), count_cap=COUNT_CAP)
+        context = {"form": form, "page": page, "query": query_without_page(request, form)}
+        return list_page(
+            request,
+            "workbench/households/list.html",
+            "workbench/households/partials/results.html",
+            context,
+        )
 
 
 @staff_required

@@ -15,10 +15,12 @@ from bianmin.registry.models import Division, DivisionLevel, Grid, Household, Pe
 from bianmin.registry.queries import search_people, visible_tags
 from bianmin.registry.services.people import create_person
 from bianmin.workbench.common import (
+    COUNT_CAP,
     apply_errors,
     filters_of,
     list_page,
     paginate,
+    planned_for_each_search,
     query_without_page,
     staff_required,
 )
@@ -69,14 +71,15 @@ def _search(request: HttpRequest) -> tuple[PersonSearchForm, list[Tag], object]:
 
 @staff_required
 def people_list(request: HttpRequest) -> HttpResponse:
-    form, tags, people = _search(request)
-    page = paginate(request, people_with_tags(people, tags))
-    for person in page:
-        person.tag_list = tag_names(person, tags, compact=True)
-    context = {"form": form, "page": page, "query": query_without_page(request, form)}
-    return list_page(
-        request, "workbench/people/list.html", "workbench/people/partials/results.html", context
-    )
+    with planned_for_each_search():
+        form, tags, people = _search(request)
+        page = paginate(request, people_with_tags(people, tags), count_cap=COUNT_CAP)
+        for person in page:
+            person.tag_list = tag_names(person, tags, compact=True)
+        context = {"form": form, "page": page, "query": query_without_page(request, form)}
+        return list_page(
+            request, "workbench/people/list.html", "workbench/people/partials/results.html", context
+        )
 
 
 @staff_required

@@ -208,8 +208,10 @@ class Person(models.Model):
         # last-four search an equality on `id_last4`.
         constraints = [models.UniqueConstraint(fields=["id_hash"], name="registry_person_id_hash")]
         indexes = [
-            # Lists in Meta.ordering, and equality on area_code.
-            models.Index(fields=["area_code", "name"], name="registry_pe_area_co_1b82fe_idx"),
+            # Lists in Meta.ordering (the whole of it: no sort after the walk), equality on
+            # area_code; with `id`, an area's capped count joined to a tag is an index-only
+            # scan hashed against the tag's links (28 ms for a district, 0.15 s without).
+            models.Index(fields=["area_code", "name", "id"], name="registry_person_list"),
             # The scope's LIKE 'prefix%': a default-opclass index cannot serve it under a
             # non-C collation (C.UTF-8 included).
             models.Index(
