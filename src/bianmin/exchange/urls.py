@@ -13,5 +13,6 @@ urlpatterns = [
     path("dead-letters/<int:pk>/", views.dead_letter, name="dead-letter"),
     path("pushes/", views.pushes, name="pushes"),
     path("life-events/", views.life_events, name="life-events"),
+    path("life-events/export/", views.life_events_export, name="life-events-export"),
     path("head-vacancies/", views.head_vacancies, name="head-vacancies"),
 ]

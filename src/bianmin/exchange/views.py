@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from bianmin.core.errors import message_of
-from bianmin.exchange import services
+from bianmin.core.excel import export_filename, xlsx_response
+from bianmin.exchange import exports, services
 from bianmin.exchange.models import (
     DeadLetter,
     DeadLetterStatus,
@@ -154,15 +155,33 @@ def pushes(request: HttpRequest) -> HttpResponse:
     return render(request, "exchange/pushes.html", context)
 
 
-@admin_required
-@require_GET
-def life_events(request: HttpRequest) -> HttpResponse:
+def _life_events(request: HttpRequest):
     rows = LifeEventRecord.objects.select_related("person", "family_notified")
     kind = request.GET.get("kind", "")
     if kind:
         rows = rows.filter(kind=kind)
+    return rows, {"kind": kind}
+
+
+@admin_required
+@require_GET
+def life_events(request: HttpRequest) -> HttpResponse:
+    rows, _filters = _life_events(request)
     context = {"page": paginate(request, rows), "query": query_without_page(request)}
     return render(request, "exchange/life_events.html", context)
+
+
+@admin_required
+@require_GET
+def life_events_export(request: HttpRequest) -> HttpResponse:
+    rows, filters = _life_events(request)
+    response, _count = xlsx_response(
+        export_filename("人员变动事件"),
+        lambda target: exports.export_life_events(
+            actor=request.actor, events=rows, filters=filters, target=target
+        ),
+    )
+    return response
 
 
 class AppointHeadForm(forms.Form):
