@@ -86,18 +86,38 @@ class DiscardForm(forms.Form):
     reason = forms.CharField(label=_("作废理由"), max_length=300)
 
 
+def _dead_letters(request: HttpRequest):
+    form = DeadLetterFilter(request.GET or {"status": DeadLetterStatus.OPEN})
+    rows = DeadLetter.objects.select_related("client__department")
+    filters: dict[str, str] = {}
+    if form.is_valid():
+        filters = {k: form.cleaned_data[k] for k in ("status", "kind")}
+        if filters["status"]:
+            rows = rows.filter(status=filters["status"])
+        if filters["kind"]:
+            rows = rows.filter(kind=filters["kind"])
+    return form, rows, filters
+
+
 @admin_required
 @require_GET
 def dead_letters(request: HttpRequest) -> HttpResponse:
-    form = DeadLetterFilter(request.GET or {"status": DeadLetterStatus.OPEN})
-    rows = DeadLetter.objects.select_related("client__department")
-    if form.is_valid():
-        if form.cleaned_data["status"]:
-            rows = rows.filter(status=form.cleaned_data["status"])
-        if form.cleaned_data["kind"]:
-            rows = rows.filter(kind=form.cleaned_data["kind"])
+    form, rows, _filters = _dead_letters(request)
     context = {"form": form, "page": paginate(request, rows), "query": query_without_page(request)}
     return render(request, "exchange/dead_letters.html", context)
+
+
+@admin_required
+@require_GET
+def dead_letters_export(request: HttpRequest) -> HttpResponse:
+    _form, rows, filters = _dead_letters(request)
+    response, _count = xlsx_response(
+        export_filename("交换待处理记录"),
+        lambda target: exports.export_dead_letters(
+            actor=request.actor, letters=rows, filters=filters, target=target
+        ),
+    )
+    return response
 
 
 @admin_required
@@ -144,15 +164,33 @@ def dead_letter(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "exchange/dead_letter.html", context)
 
 
-@admin_required
-@require_GET
-def pushes(request: HttpRequest) -> HttpResponse:
+def _pushes(request: HttpRequest):
     rows = PushLog.objects.select_related("client__department")
     outcome = request.GET.get("outcome", "")
     if outcome:
         rows = rows.filter(outcome=outcome)
+    return rows, {"outcome": outcome}
+
+
+@admin_required
+@require_GET
+def pushes(request: HttpRequest) -> HttpResponse:
+    rows, _filters = _pushes(request)
     context = {"page": paginate(request, rows), "query": query_without_page(request)}
     return render(request, "exchange/pushes.html", context)
+
+
+@admin_required
+@require_GET
+def pushes_export(request: HttpRequest) -> HttpResponse:
+    rows, filters = _pushes(request)
+    response, _count = xlsx_response(
+        export_filename("推送日志"),
+        lambda target: exports.export_pushes(
+            actor=request.actor, pushes=rows, filters=filters, target=target
+        ),
+    )
+    return response
 
 
 def _life_events(request: HttpRequest):
