@@ -33,7 +33,7 @@ LIFE_EVENT_COLUMNS = [
     Column(_("身份证号"), lambda e: e.person.id_masked, 21),
     Column(_("发生日期"), lambda e: e.occurred_on, 12),
     Column(_("信息来源"), lambda e: e.source, 16),
-    Column(_("重复告知次数"), lambda e: len(e.confirmations), 10),
+    Column(_("重复告知"), lambda e: len(e.confirmations), 10),
     Column(_("各业务处理结果"), _outcomes, 50),
     Column(_("已通知家属"), lambda e: e.family_notified.name if e.family_notified else "", 10),
     Column(_("登记人"), lambda e: e.recorded_by, 12),
