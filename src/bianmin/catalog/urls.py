@@ -13,6 +13,7 @@ urlpatterns = [
     path("items/<str:code>/", views.item_guide, name="item"),
     path("bundles/<str:code>/", views.bundle_guide, name="bundle"),
     path("manage/", views_manage.manage_list, name="manage"),
+    path("manage/export/", views_manage.manage_export, name="manage-export"),
     path("manage/new/", views_manage.manage_create, name="manage-create"),
     path("manage/items/<str:code>/", views_manage.manage_edit, name="manage-edit"),
 ]

@@ -16,22 +16,40 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from bianmin.catalog.exports import export_items
 from bianmin.catalog.forms import ItemForm, MaterialFormSet, StepFormSet, rows_of
 from bianmin.catalog.models import ServiceItem
 from bianmin.catalog.queries import get_item, item_versions, search_items
 from bianmin.catalog.services import create_item, revise_item, snapshot
+from bianmin.core.excel import export_filename, xlsx_response
 from bianmin.workbench.common import admin_required, apply_errors, paginate
 
 # Service errors about the lists go above the matching table, not above the whole form.
 _LIST_FIELDS = ("materials", "steps")
 
 
+def _query(request: HttpRequest) -> str:
+    return request.GET.get("q", "").strip()[:60]
+
+
 @admin_required
 def manage_list(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()[:60]
+    q = _query(request)
     page = paginate(request, search_items(q=q))
     query = urlencode({"q": q}) if q else ""
     return render(request, "catalog/manage/list.html", {"page": page, "q": q, "query": query})
+
+
+@admin_required
+def manage_export(request: HttpRequest) -> HttpResponse:
+    q = _query(request)
+    response, _count = xlsx_response(
+        export_filename("事项实施清单"),
+        lambda target: export_items(
+            actor=request.actor, items=search_items(q=q), filters={"q": q}, target=target
+        ),
+    )
+    return response
 
 
 def _split_errors(form: ItemForm, error: ValidationError) -> dict[str, list[str]]:

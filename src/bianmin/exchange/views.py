@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from bianmin.core.errors import message_of
-from bianmin.exchange import services
+from bianmin.core.excel import export_filename, xlsx_response
+from bianmin.exchange import exports, services
 from bianmin.exchange.models import (
     DeadLetter,
     DeadLetterStatus,
@@ -85,18 +86,38 @@ class DiscardForm(forms.Form):
     reason = forms.CharField(label=_("作废理由"), max_length=300)
 
 
+def _dead_letters(request: HttpRequest):
+    form = DeadLetterFilter(request.GET or {"status": DeadLetterStatus.OPEN})
+    rows = DeadLetter.objects.select_related("client__department")
+    filters: dict[str, str] = {}
+    if form.is_valid():
+        filters = {k: form.cleaned_data[k] for k in ("status", "kind")}
+        if filters["status"]:
+            rows = rows.filter(status=filters["status"])
+        if filters["kind"]:
+            rows = rows.filter(kind=filters["kind"])
+    return form, rows, filters
+
+
 @admin_required
 @require_GET
 def dead_letters(request: HttpRequest) -> HttpResponse:
-    form = DeadLetterFilter(request.GET or {"status": DeadLetterStatus.OPEN})
-    rows = DeadLetter.objects.select_related("client__department")
-    if form.is_valid():
-        if form.cleaned_data["status"]:
-            rows = rows.filter(status=form.cleaned_data["status"])
-        if form.cleaned_data["kind"]:
-            rows = rows.filter(kind=form.cleaned_data["kind"])
+    form, rows, _filters = _dead_letters(request)
     context = {"form": form, "page": paginate(request, rows), "query": query_without_page(request)}
     return render(request, "exchange/dead_letters.html", context)
+
+
+@admin_required
+@require_GET
+def dead_letters_export(request: HttpRequest) -> HttpResponse:
+    _form, rows, filters = _dead_letters(request)
+    response, _count = xlsx_response(
+        export_filename("交换待处理记录"),
+        lambda target: exports.export_dead_letters(
+            actor=request.actor, letters=rows, filters=filters, target=target
+        ),
+    )
+    return response
 
 
 @admin_required
@@ -143,26 +164,62 @@ def dead_letter(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "exchange/dead_letter.html", context)
 
 
-@admin_required
-@require_GET
-def pushes(request: HttpRequest) -> HttpResponse:
+def _pushes(request: HttpRequest):
     rows = PushLog.objects.select_related("client__department")
     outcome = request.GET.get("outcome", "")
     if outcome:
         rows = rows.filter(outcome=outcome)
+    return rows, {"outcome": outcome}
+
+
+@admin_required
+@require_GET
+def pushes(request: HttpRequest) -> HttpResponse:
+    rows, _filters = _pushes(request)
     context = {"page": paginate(request, rows), "query": query_without_page(request)}
     return render(request, "exchange/pushes.html", context)
 
 
 @admin_required
 @require_GET
-def life_events(request: HttpRequest) -> HttpResponse:
+def pushes_export(request: HttpRequest) -> HttpResponse:
+    rows, filters = _pushes(request)
+    response, _count = xlsx_response(
+        export_filename("推送日志"),
+        lambda target: exports.export_pushes(
+            actor=request.actor, pushes=rows, filters=filters, target=target
+        ),
+    )
+    return response
+
+
+def _life_events(request: HttpRequest):
     rows = LifeEventRecord.objects.select_related("person", "family_notified")
     kind = request.GET.get("kind", "")
     if kind:
         rows = rows.filter(kind=kind)
+    return rows, {"kind": kind}
+
+
+@admin_required
+@require_GET
+def life_events(request: HttpRequest) -> HttpResponse:
+    rows, _filters = _life_events(request)
     context = {"page": paginate(request, rows), "query": query_without_page(request)}
     return render(request, "exchange/life_events.html", context)
+
+
+@admin_required
+@require_GET
+def life_events_export(request: HttpRequest) -> HttpResponse:
+    rows, filters = _life_events(request)
+    response, _count = xlsx_response(
+        export_filename("人员变动事件"),
+        lambda target: exports.export_life_events(
+            actor=request.actor, events=rows, filters=filters, target=target
+        ),
+    )
+    return response
 
 
 class AppointHeadForm(forms.Form):

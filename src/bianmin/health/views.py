@@ -4,6 +4,8 @@ through `access_record` (audited)."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from bianmin.core.excel import export_filename, xlsx_response
 from bianmin.core.scope import current_scope
-from bianmin.health import indicators
+from bianmin.health import exports, indicators
 from bianmin.health.models import (
     Contract,
     HealthRecord,
@@ -62,8 +65,7 @@ def due(request):
     )
 
 
-@staff_required
-def record_list(request):
+def _records(request):
     q = (request.GET.get("q") or "").strip()
     items = HealthRecord.objects.select_related("person", "village")
     if q:
@@ -72,7 +74,27 @@ def record_list(request):
             if q.isdigit()
             else items.filter(person__name__contains=q)
         )
-    return render(request, "health/records.html", {"page": paginate(request, items), "q": q})
+    return items, q
+
+
+@staff_required
+def record_list(request):
+    items, q = _records(request)
+    query = urlencode({"q": q}) if q else ""
+    context = {"page": paginate(request, items), "q": q, "query": query}
+    return render(request, "health/records.html", context)
+
+
+@staff_required
+def record_list_export(request):
+    items, q = _records(request)
+    response, _count = xlsx_response(
+        export_filename("居民健康档案"),
+        lambda target: exports.export_records(
+            actor=request.actor, items=items, filters={"q": q}, target=target
+        ),
+    )
+    return response
 
 
 @staff_required
@@ -178,14 +200,33 @@ def visit(request, record_code: str, program_code: str):
     )
 
 
-@staff_required
-def referrals(request):
+def _referrals(request):
     items = Referral.objects.select_related(
         "record__person", "from_institution__org_unit", "to_institution__org_unit"
     )
     status = request.GET.get("status", "")
     if status in ReferralStatus.values:
         items = items.filter(status=status)
+    else:
+        status = ""
+    return items, status
+
+
+@staff_required
+def referrals_export(request):
+    items, status = _referrals(request)
+    response, _count = xlsx_response(
+        export_filename("双向转诊"),
+        lambda target: exports.export_referrals(
+            actor=request.actor, items=items, filters={"status": status}, target=target
+        ),
+    )
+    return response
+
+
+@staff_required
+def referrals(request):
+    items, status = _referrals(request)
     today = timezone.localdate()
     rates = care.referral_rates(start=today.replace(month=1, day=1), end=today)
     scope = current_scope.get()
@@ -225,10 +266,24 @@ def referral_respond(request, pk: int):
     return redirect("health:referrals")
 
 
+def _contracts():
+    return Contract.objects.select_related("record__person", "team")
+
+
 @staff_required
 def contracts(request):
-    items = Contract.objects.select_related("record__person", "team")
-    return render(request, "health/contracts.html", {"page": paginate(request, items)})
+    return render(request, "health/contracts.html", {"page": paginate(request, _contracts())})
+
+
+@staff_required
+def contracts_export(request):
+    response, _count = xlsx_response(
+        export_filename("家庭医生签约"),
+        lambda target: exports.export_contracts(
+            actor=request.actor, items=_contracts(), target=target
+        ),
+    )
+    return response
 
 
 def _home_unit(request) -> Unit:

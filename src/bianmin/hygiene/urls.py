@@ -11,6 +11,7 @@ app_name = "hygiene"
 urlpatterns = [
     path("public/", views.public, name="public"),
     path("", views.places, name="places"),
+    path("export/", views.places_export, name="places-export"),
     path("new/", views.place_new, name="place-new"),
     path("<int:pk>/", views.place_detail, name="place"),
     path("<int:pk>/inspect/", views.inspect, name="inspect"),

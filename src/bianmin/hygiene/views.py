@@ -14,9 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bianmin.core.errors import message_of
+from bianmin.core.excel import export_filename, xlsx_response
 from bianmin.hygiene import forms as f
 from bianmin.hygiene import grading, queries
 from bianmin.hygiene import services as svc
+from bianmin.hygiene.exports import export_places
 from bianmin.hygiene.models import PublicPlace, SheetItem
 from bianmin.hygiene.services.common import today
 from bianmin.registry.access import staff_of
@@ -39,19 +41,34 @@ def public(request: HttpRequest) -> HttpResponse:
     return render(request, "hygiene/public.html", context)
 
 
+def _filters(form: f.PlaceFilterForm) -> dict[str, str]:
+    return {name: form.value(name) for name in ("q", "place_type", "grade")}
+
+
 @staff_required
 @require_GET
 def places(request: HttpRequest) -> HttpResponse:
     form = f.PlaceFilterForm(request.GET)
-    rows = queries.places(
-        q=form.value("q"), place_type=form.value("place_type"), grade=form.value("grade")
-    )
+    rows = queries.places(**_filters(form))
     context = {
         "form": form,
         "page": paginate(request, rows),
         "query": query_without_page(request, form),
     }
     return render(request, "hygiene/places.html", context)
+
+
+@staff_required
+@require_GET
+def places_export(request: HttpRequest) -> HttpResponse:
+    filters = _filters(f.PlaceFilterForm(request.GET))
+    response, _count = xlsx_response(
+        export_filename("公共场所"),
+        lambda target: export_places(
+            actor=request.actor, places=queries.places(**filters), filters=filters, target=target
+        ),
+    )
+    return response
 
 
 def _place(pk: int) -> PublicPlace:

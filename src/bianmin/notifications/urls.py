@@ -10,5 +10,6 @@ app_name = "notifications"
 
 urlpatterns = [
     path("failed/", views.failed_list, name="failed"),
+    path("failed/export/", views.failed_export, name="failed-export"),
     path("failed/<int:message_id>/<slug:action>/", views.failed_action, name="failed-action"),
 ]

@@ -14,9 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from bianmin.core.errors import message_of
+from bianmin.core.excel import export_filename, xlsx_response
 from bianmin.core.masking import mask_text
 from bianmin.notifications import services
 from bianmin.notifications.channels import masked_recipient
+from bianmin.notifications.exports import export_failed
 from bianmin.notifications.queries import is_uncertain, needs_attention
 from bianmin.workbench.common import admin_required, paginate
 
@@ -31,6 +33,19 @@ def failed_list(request: HttpRequest) -> HttpResponse:
         message.recipient_masked = masked_recipient(message)
         message.body_masked = mask_text(message.body)
     return render(request, "notifications/failed.html", {"page": page, "query": ""})
+
+
+@admin_required
+@require_GET
+def failed_export(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    response, _count = xlsx_response(
+        export_filename("待处理消息"),
+        lambda target: export_failed(
+            actor=request.actor, messages=needs_attention(now=now), now=now, target=target
+        ),
+    )
+    return response
 
 
 _ACTIONS: dict[str, tuple[Callable, object]] = {

@@ -14,6 +14,7 @@ urlpatterns = [
     path("grants/", views.grants_page, name="grants"),
     path("grants/<int:pk>/revoke/", views.revoke, name="revoke"),
     path("log/", views.access_log, name="log"),
+    path("log/export/", views.access_log_export, name="log-export"),
     path("materials-stats/", views.stats, name="stats"),
     path("my/consents/", views_portal.consents, name="consents"),
     path("my/consents/<slug:code>/give/", views_portal.give, name="consent-give"),

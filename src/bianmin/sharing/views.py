@@ -10,12 +10,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from bianmin.core.excel import export_filename, xlsx_response
 from bianmin.registry.access import actor_for, client_ip
 from bianmin.registry.models import Staff
 from bianmin.sharing import queries, services
+from bianmin.sharing.exports import export_access_log
 from bianmin.sharing.forms import DecisionForm, LogFilterForm, RequestForm
 from bianmin.sharing.models import AccessRequest, Grant, RequestStatus
-from bianmin.workbench.common import apply_errors, paginate, staff_required
+from bianmin.workbench.common import (
+    apply_errors,
+    filters_of,
+    paginate,
+    query_without_page,
+    staff_required,
+)
 
 
 def _staff(request: HttpRequest) -> Staff | None:
@@ -136,17 +144,37 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("sharing:grants")
 
 
-@staff_required
-def access_log(request: HttpRequest) -> HttpResponse:
+def _log(request: HttpRequest):
     if not _may_read_log(request):
         raise PermissionDenied(_("只有监察人员和系统管理员可以查看数据调用记录。"))
     form = LogFilterForm(request.GET or None)
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
-    page = paginate(
-        request, queries.access_log(item_code=data.get("item", ""), outcome=data.get("outcome", ""))
+    entries = queries.access_log(item_code=data.get("item", ""), outcome=data.get("outcome", ""))
+    return form, entries
+
+
+@staff_required
+def access_log(request: HttpRequest) -> HttpResponse:
+    form, entries = _log(request)
+    context = {
+        "form": form,
+        "page": paginate(request, entries),
+        "query": query_without_page(request, form),
+    }
+    return render(request, "sharing/access_log.html", context)
+
+
+@staff_required
+def access_log_export(request: HttpRequest) -> HttpResponse:
+    form, entries = _log(request)
+    response, _count = xlsx_response(
+        export_filename("数据调用记录"),
+        lambda target: export_access_log(
+            actor=request.actor, entries=entries, filters=filters_of(form), target=target
+        ),
     )
-    return render(request, "sharing/access_log.html", {"form": form, "page": page})
+    return response
 
 
 @staff_required
