@@ -3,34 +3,17 @@ audited."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.test import Client
-from openpyxl import load_workbook
 
 from bianmin.catalog.queries import get_item
-from bianmin.core.excel import XLSX_CONTENT_TYPE
 from bianmin.core.models import AuditAction, AuditEntry
 from tests import factories
 from tests.conftest import DAZHI_STREET
+from tests.webclient import signed_in
+from tests.webclient import xlsx_rows as sheet
 
 pytestmark = pytest.mark.django_db
 EXPORT = "/catalog/manage/export/"
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def sheet(response) -> list[tuple]:
-    assert response.status_code == 200
-    assert response["Content-Type"] == XLSX_CONTENT_TYPE
-    content = b"".join(response.streaming_content)
-    ws = load_workbook(io.BytesIO(content), read_only=True).active
-    return list(ws.iter_rows(values_only=True))
 
 
 def test_export_is_the_filtered_list_and_audited(demo_catalog, city_admin):

@@ -10,15 +10,10 @@ from bianmin.catalog.queries import get_item
 from bianmin.core.models import AuditEntry
 from tests import factories
 from tests.conftest import DAZHI_STREET
+from tests.webclient import signed_in
 
 pytestmark = pytest.mark.django_db
 EDIT = "/catalog/manage/items/GA-001/"
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from bianmin.registry.access import actor_for, scope_for
 from bianmin.registry.services.people import add_member, create_household
 from tests import factories
 from tests.conftest import BAOCHENG, DAZHI_STREET, JIANGAN, WANNIAN
+from tests.webclient import signed_in
 
 MINZU_STREET = "420103001000"  # 江汉区民族街街道
 TEMP_AID = "MZ-003"  # 临时救助申请: town level, one 民政 review, 容缺 allowed
@@ -26,12 +27,6 @@ ELDERLY = "MZ-004"  # 高龄津贴申领: 80 and over
 # MZ-003's materials: the application (essential) and proof of hardship (not essential);
 # the ID card and 户口簿 come from shared data.
 APPLICATION, HARDSHIP = "application", "hardship"
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture(autouse=True)

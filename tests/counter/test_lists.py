@@ -4,13 +4,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from bianmin.cases.models import Case, CaseStatus, DeficiencyPledge, WarningLevel
 from bianmin.cases.services import deadlines, handling
@@ -18,14 +16,10 @@ from bianmin.cases.services.pledges import PledgeInput
 from bianmin.core.models import AuditAction, AuditEntry
 from bianmin.registry.access import actor_for
 from tests.counter.conftest import ELDERLY, HARDSHIP, signed_in, take_in
+from tests.webclient import xlsx_rows as sheet
 
 pytestmark = pytest.mark.django_db
 SEARCH, SUPERVISION = "/counter/cases/", "/counter/supervision/"
-
-
-def sheet(response) -> list[tuple]:
-    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
-    return list(book.active.iter_rows(values_only=True))
 
 
 @pytest.fixture

@@ -17,16 +17,11 @@ from bianmin.evaluation.models import Complaint, RectificationTask
 from bianmin.evaluation.services import rate_case
 from tests import factories
 from tests.conftest import DAZHI_STREET
+from tests.webclient import signed_in
 
 pytestmark = pytest.mark.django_db
 HX = {"HTTP_HX_REQUEST": "true"}
 SMS = Actor(name="sms gateway")
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def page(response) -> str:

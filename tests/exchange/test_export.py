@@ -4,38 +4,22 @@ only, masked numbers only, audited."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 
 import pytest
-from django.test import Client
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from bianmin.core import crypto
-from bianmin.core.excel import XLSX_CONTENT_TYPE
 from bianmin.core.models import AuditAction, AuditEntry
 from bianmin.registry.services import lifeevents
 from tests.exchange.helpers import ACTOR, family
+from tests.webclient import signed_in as client_for
+from tests.webclient import xlsx_rows as sheet
 
 pytestmark = pytest.mark.django_db
 YESTERDAY = timezone.localdate() - dt.timedelta(days=1)
 YESTERDAY_CELL = dt.datetime.combine(YESTERDAY, dt.time())  # openpyxl reads dates as datetimes
 LIFE_EVENTS = "/exchange/life-events/export/"
-
-
-def client_for(user) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
-
-
-def sheet(response) -> list[tuple]:
-    assert response.status_code == 200
-    assert response["Content-Type"] == XLSX_CONTENT_TYPE
-    content = b"".join(response.streaming_content)
-    ws = load_workbook(io.BytesIO(content), read_only=True).active
-    return list(ws.iter_rows(values_only=True))
 
 
 def no_clear_numbers(rows) -> bool:

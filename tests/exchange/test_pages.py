@@ -10,7 +10,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.test import Client
 from django.utils import timezone
 
 from bianmin.core import crypto
@@ -21,16 +20,11 @@ from bianmin.exchange.services import discard_dead_letter, retry_dead_letter
 from bianmin.registry.models import LifeStatus
 from tests import factories
 from tests.conftest import BAOCHENG
+from tests.webclient import signed_in as client_for
 
 pytestmark = pytest.mark.django_db
 DEATHS = "/api/v1/exchange/deaths/"
 YESTERDAY = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
-
-
-def client_for(user) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 @pytest.fixture

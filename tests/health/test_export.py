@@ -5,20 +5,18 @@ the list page, audited."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 
 import pytest
-from django.test import Client
-from openpyxl import load_workbook
 
 from bianmin.core import crypto
-from bianmin.core.excel import XLSX_CONTENT_TYPE
 from bianmin.core.models import AuditAction, AuditEntry
 from bianmin.health.models import FamilyDoctorTeam
 from bianmin.health.services import care
 from tests import factories
 from tests.conftest import BAOCHENG, DAZHI_STREET
+from tests.webclient import signed_in as client_for
+from tests.webclient import xlsx_rows as sheet
 
 pytestmark = pytest.mark.django_db
 RECORDS, REFERRALS, CONTRACTS = (
@@ -26,20 +24,6 @@ RECORDS, REFERRALS, CONTRACTS = (
     "/health/referrals/export/",
     "/health/contracts/export/",
 )
-
-
-def client_for(user) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
-
-
-def sheet(response) -> list[tuple]:
-    assert response.status_code == 200
-    assert response["Content-Type"] == XLSX_CONTENT_TYPE
-    content = b"".join(response.streaming_content)
-    ws = load_workbook(io.BytesIO(content), read_only=True).active
-    return list(ws.iter_rows(values_only=True))
 
 
 def no_clear_numbers(rows) -> bool:

@@ -15,14 +15,9 @@ from tests import factories
 from tests.apiclient import api_as
 from tests.conftest import DAZHI_STREET, WANNIAN
 from tests.hygiene.conftest import scores_for, sheet
+from tests.webclient import signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

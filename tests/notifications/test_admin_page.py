@@ -19,15 +19,10 @@ from bianmin.notifications import services
 from bianmin.notifications.models import OutboxMessage, OutboxStatus
 from tests import factories
 from tests.notifications.conftest import MASKED, PHONE, sms
+from tests.webclient import signed_in as client_for
 
 pytestmark = pytest.mark.django_db
 PAGE = "/notifications/failed/"
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def failed(resident, key: str = "f1") -> OutboxMessage:

@@ -4,36 +4,21 @@ and body masked, administrators only, audited."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 
 import pytest
 from django.test import Client
 from django.utils import timezone
-from openpyxl import load_workbook
 
-from bianmin.core.excel import XLSX_CONTENT_TYPE
 from bianmin.core.models import AuditAction, AuditEntry
 from bianmin.notifications.models import OutboxMessage, OutboxStatus
 from tests import factories
 from tests.notifications.conftest import MASKED, PHONE, sms
+from tests.webclient import signed_in as client_for
+from tests.webclient import xlsx_rows as sheet
 
 pytestmark = pytest.mark.django_db
 EXPORT = "/notifications/failed/export/"
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def sheet(response) -> list[tuple]:
-    assert response.status_code == 200
-    assert response["Content-Type"] == XLSX_CONTENT_TYPE
-    content = b"".join(response.streaming_content)
-    ws = load_workbook(io.BytesIO(content), read_only=True).active
-    return list(ws.iter_rows(values_only=True))
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from bianmin.core import lifecycle
@@ -19,6 +18,7 @@ from bianmin.registry.services import lifeevents
 from bianmin.registry.services.people import set_life_status
 from tests.exchange.helpers import ACTOR
 from tests.portal.conftest import PORTAL_PASSWORD, RESIDENT_PHONE, signed_in
+from tests.webclient import signed_in as staff_client
 
 pytestmark = pytest.mark.django_db
 DIED = dt.date(2026, 11, 20)
@@ -60,12 +60,6 @@ def test_the_check_lists_an_account_a_missing_handler_left_open(account):
     assert [(c.model, c.pk, c.person_id) for c in found] == [
         ("portal.ResidentAccount", account.pk, account.person_id)
     ]
-
-
-def staff_client(user) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def test_a_corrected_death_lets_the_window_restore_the_account(

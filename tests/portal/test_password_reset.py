@@ -15,15 +15,10 @@ from bianmin.core.models import AuditEntry
 from bianmin.notifications.models import OutboxMessage
 from bianmin.portal.models import ResidentAccount
 from tests.portal.conftest import PORTAL_PASSWORD, RESIDENT_PHONE, signed_in
+from tests.webclient import signed_in as staff_client
 
 pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "Chunfeng-2026-hao"
-
-
-def staff_client(user) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def reset(clerk: Client, account, **data):

@@ -18,15 +18,10 @@ from bianmin.queueing.models import Ticket, TicketStatus
 from tests import factories
 from tests.conftest import BAOCHENG, WANNIAN
 from tests.queueing.conftest import MONDAY, local
+from tests.webclient import signed_in
 
 pytestmark = pytest.mark.django_db
 HX = {"HTTP_HX_REQUEST": "true"}
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

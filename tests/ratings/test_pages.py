@@ -7,7 +7,6 @@ import datetime as dt
 import io
 
 import pytest
-from django.test import Client
 from openpyxl import load_workbook
 
 from bianmin.ratings import services
@@ -16,15 +15,10 @@ from tests import factories
 from tests.apiclient import api_as
 from tests.conftest import DAZHI_STREET, WANNIAN
 from tests.ratings.conftest import FULL
+from tests.webclient import signed_in
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/ratings/"
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -5,20 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from bianmin.core.audit import Actor
 from bianmin.sharing import services
 from bianmin.sharing.models import DataAccess, Grant
+from tests.webclient import signed_in as client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def test_catalogue_lists_items_with_owner_and_sensitivity(mz_officer):

@@ -3,37 +3,21 @@ supervisors and administrators only, the data subject's ID number masked, audite
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.test import Client
-from openpyxl import load_workbook
 
 from bianmin.core.audit import Actor
-from bianmin.core.excel import XLSX_CONTENT_TYPE
 from bianmin.core.models import AuditAction, AuditEntry
 from bianmin.sharing import services
 from tests import factories
 from tests.sharing.conftest import grant
+from tests.webclient import signed_in as client_for
+from tests.webclient import xlsx_rows as sheet
 
 pytestmark = pytest.mark.django_db
 EXPORT = "/sharing/log/export/"
-
-
-def client_for(user) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
-
-
-def sheet(response) -> list[tuple]:
-    assert response.status_code == 200
-    assert response["Content-Type"] == XLSX_CONTENT_TYPE
-    content = b"".join(response.streaming_content)
-    ws = load_workbook(io.BytesIO(content), read_only=True).active
-    return list(ws.iter_rows(values_only=True))
 
 
 @pytest.fixture

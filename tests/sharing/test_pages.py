@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from bianmin.core.audit import Actor
 from bianmin.sharing import services
 from bianmin.sharing.models import Consent, DataAccess
 from tests.sharing.conftest import grant
+from tests.webclient import signed_in as client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def test_catalogue_page(mz_officer):

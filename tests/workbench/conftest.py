@@ -9,12 +9,7 @@ from django.test import Client
 
 from tests import factories
 from tests.conftest import BAOCHENG, WANNIAN
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from tests.webclient import signed_in
 
 
 @pytest.fixture

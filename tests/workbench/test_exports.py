@@ -3,31 +3,20 @@ rows as the filtered list (and the user's scope), one EXPORT audit entry per exp
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from bianmin.core import crypto
-from bianmin.core.excel import XLSX_CONTENT_TYPE
 from bianmin.core.models import AuditAction, AuditEntry
 from bianmin.registry.services.organisations import create_organisation
 from bianmin.registry.services.people import add_member, create_household
 from tests.conftest import BAOCHENG, WANNIAN
+from tests.webclient import xlsx_rows as sheet
 
 pytestmark = pytest.mark.django_db
 ID_IN_CLEAR = re.compile(r"\d{17}[\dX]")
-
-
-def sheet(response) -> list[tuple]:
-    assert response.status_code == 200
-    assert response["Content-Type"] == XLSX_CONTENT_TYPE
-    assert "attachment" in response["Content-Disposition"]
-    content = b"".join(response.streaming_content)
-    ws = load_workbook(io.BytesIO(content), read_only=True).active
-    return [tuple(c for c in row) for row in ws.iter_rows(values_only=True)]
 
 
 def no_clear_numbers(rows) -> bool:
