@@ -22,6 +22,7 @@ from tests.apiclient import api_as
 from tests.cases import builders
 from tests.certificates.conftest import ACTOR
 from tests.conftest import DAZHI_STREET, JIANGAN
+from tests.webclient import signed_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sharing_arranged")]
 
@@ -155,3 +156,15 @@ def test_the_counter_page_shows_and_takes_the_fields(case, cl_reviewer, issuers)
     assert Certificate.unscoped.get(case=case).data["disability_kind"] == "智力残疾"
     shown = client.get(f"/counter/cases/{case.case_no}/").content.decode()
     assert "残疾类别：智力残疾" in shown
+
+
+def test_the_resident_sees_what_was_decided_on_the_portal(case, cl_reviewer, resident, issuers):
+    from bianmin.portal.services.accounts import open_account
+
+    account = open_account(
+        person=resident, phone="13800005555", provider="phone_password", password="Wang-2026-x"
+    )
+    decide(case, cl_reviewer, result={"disability_kind": "肢体残疾", "disability_grade": "三级"})
+    page = signed_in(account.user).get(f"/portal/cases/{case.case_no}/").content.decode()
+    assert 'data-testid="decision-result"' in page
+    assert "残疾类别：肢体残疾；残疾等级：三级" in page

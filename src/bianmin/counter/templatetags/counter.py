@@ -80,14 +80,3 @@ def pct(value) -> str:
 def needed_by(result, code: str) -> list[str]:
     """多证联办: the names of the items that need this material (`MergedCheck.needed_by`)."""
     return result.needed_by(code)
-
-
-@register.simple_tag
-def decision_result_rows(case) -> list[tuple[str, str]]:
-    """决定内容 as (label, value), labelled by the fields the item's result calls for."""
-    if not case.decision_result:
-        return []
-    from bianmin.cases.results import fields_for
-
-    labels = {spec.name: spec.label for spec in fields_for(case)}
-    return [(labels.get(name, name), value) for name, value in case.decision_result.items()]
